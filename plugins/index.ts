@@ -1,0 +1,18 @@
+/**
+ * The built-in plugins, in the order they are applied. Each folder is one feature; the core in
+ * src/ reaches them only through this list.
+ */
+import type { Plugin } from '../src/plugin';
+import cache from './cache';
+import reaper from './reaper';
+import signalRewrite from './signal-rewrite';
+import jobControl from './job-control';
+import signalForward from './signal-forward';
+import shutdown from './shutdown';
+import exitStatus from './exit-status';
+import execMode from './exec-mode';
+import spawner from './spawner';
+
+export function builtinPlugins(): Plugin[] {
+  return [cache, reaper, signalRewrite, jobControl, signalForward, shutdown, exitStatus, execMode, spawner];
+}
