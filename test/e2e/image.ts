@@ -255,10 +255,16 @@ function imageExists(tag: string): boolean {
   return podman(['image', 'exists', tag]).code === 0;
 }
 
-/** Drops older builds of `repo` (best effort: one still used by a container stays). */
-function pruneOlder(repo: string, keep: string) {
-  const tags = podman(['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${repo}`]).stdout.split('\n');
-  for (const tag of tags) if (tag && tag !== keep) podman(['rmi', tag]);
+/**
+ * Drops builds older than half an hour (derived images first: they hold their base). Newer ones
+ * stay even when stale: the shared tree's dist/ may be rebuilt while another test file of the
+ * same run still uses the image of the previous build.
+ */
+function pruneStale() {
+  const tags = podman(['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${REPO}*`, '--filter', 'until=30m'])
+    .stdout.split('\n').filter(Boolean);
+  const derivedFirst = [...tags.filter((t) => !t.startsWith(`${REPO}:`)), ...tags.filter((t) => t.startsWith(`${REPO}:`))];
+  for (const tag of derivedFirst) podman(['rmi', tag]); // fails harmlessly while a container uses it
 }
 
 /**
@@ -315,7 +321,7 @@ export function baseImage(): string {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    pruneOlder(REPO, tag);
+    pruneStale();
   });
   baseTag = tag;
   return tag;
@@ -339,7 +345,6 @@ export function derivedImage(name: string, dockerfile: string): string {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    pruneOlder(repo, tag);
   });
   return tag;
 }
