@@ -44,6 +44,13 @@ async function main(argv: string[]): Promise<number> {
     const builtins = builtinPlugins();
     let specs: OptionSpec[] = [...CORE_OPTIONS, ...builtins.flatMap((p) => p.options ?? [])];
     const personality = personalityOf(invokedAs, argv, process.env);
+    // A personality reads its tool's command line first: its -h or bad usage ends here.
+    const compat = personality ? compatParser(personality, VERSION)(argv, process.env) : undefined;
+    if (compat?.exit) {
+      process.stdout.write(compat.exit.stdout ?? '');
+      process.stderr.write(compat.exit.stderr ?? '');
+      return compat.exit.code;
+    }
 
     // First look: which config file and which third-party plugins (their options are unknown yet).
     const early = personality ? undefined : parseArgs(argv, specs, true);
@@ -55,13 +62,13 @@ async function main(argv: string[]): Promise<number> {
     const extra: Plugin[] = pluginSpecs.map(loadPlugin);
     specs = specs.concat(extra.flatMap((p) => p.options ?? []));
 
-    const cli: CompatArgs = personality ? compatParser(personality)(argv, process.env) : parseArgs(argv, specs);
+    const cli: CompatArgs = compat ?? parseArgs(argv, specs);
     if (cli.values.get('help')) {
-      process.stdout.write(personality ? cli.help ?? '' : helpText(specs, VERSION));
+      process.stdout.write(helpText(specs, VERSION));
       return 0;
     }
     if (cli.values.get('version')) {
-      process.stdout.write(personality ? cli.version ?? '' : `entrypoint ${VERSION}\n`);
+      process.stdout.write(`entrypoint ${VERSION}\n`);
       return 0;
     }
     const options = resolveOptions(specs, cli.values, fromEnvironment(specs, process.env), fromConfigFile(configFile, specs));
