@@ -4,6 +4,10 @@
  */
 import type { Plugin } from '../src/plugin';
 import cache from './cache';
+import envFiles from './env-files';
+import fileSecrets from './file-secrets';
+import variables from './variables';
+import userHooks from './user-hooks';
 import reaper from './reaper';
 import signalRewrite from './signal-rewrite';
 import jobControl from './job-control';
@@ -14,5 +18,5 @@ import execMode from './exec-mode';
 import spawner from './spawner';
 
 export function builtinPlugins(): Plugin[] {
-  return [cache, reaper, signalRewrite, jobControl, signalForward, shutdown, exitStatus, execMode, spawner];
+  return [cache, envFiles, fileSecrets, variables, userHooks, reaper, signalRewrite, jobControl, signalForward, shutdown, exitStatus, execMode, spawner];
 }

@@ -10,3 +10,5 @@ export type { Logger, LogLevel, LogFormat } from './log';
 export type { WaitStatus } from './sys/syscalls';
 export { EntrypointError } from './errors';
 export { signalName, parseSignal } from './signals';
+export { defineHooks } from '../plugins/user-hooks/api';
+export type { Hooks, Hook, Prehook, HookContext, HookLogger, HookPaths, HookStage } from '../plugins/user-hooks/api';

@@ -1,0 +1,71 @@
+/**
+ * `-V/--variables PATH`: a YAML mapping of template and hook variables (default
+ * /variables.yml, which may be absent). The environment wins, key by key: a variable set in
+ * the environment replaces the YAML value as a whole, nested mappings included (flat and
+ * shallow, as in the Python entrypoint this follows). YAML values are context for templates
+ * and hooks only; they are not put into the child's environment.
+ */
+import { statSync, readFileSync } from 'node:fs';
+import { EntrypointError } from '../../src/errors';
+import type { Variables } from '../../src/hooks';
+import { definePlugin } from '../../src/plugin';
+
+export const PLUGIN_NAME = 'variables';
+export const DEFAULT_VARIABLES_FILE = '/variables.yml';
+/** After .env files (-30) and `*_FILE` secrets (-20), so that they count as environment. */
+export const STAGE = -10;
+
+/**
+ * Reads the YAML file: `{}` when it is empty, or when it is absent and `optional`. Errors name
+ * the file, and for syntax errors the line and column.
+ */
+export function readVariablesFile(path: string, optional: boolean): Variables {
+  if (path === '') return {};
+  let text: string;
+  try {
+    // Docker creates a directory when a bind-mounted file is missing on the host.
+    if (statSync(path).isDirectory()) {
+      throw new EntrypointError(`variables file ${path}: is a directory, not a file (was the file missing when it was bind-mounted?)`);
+    }
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (err instanceof EntrypointError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && optional) return {};
+    throw new EntrypointError(`variables file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yaml: typeof import('js-yaml') = require('js-yaml');
+  let doc: unknown;
+  try {
+    doc = yaml.load(text, { filename: path });
+  } catch (err) {
+    const e = err as { mark?: { line: number; column: number }; reason?: string; message: string };
+    const at = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : '';
+    throw new EntrypointError(`${path}${at}: ${e.reason ?? e.message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new EntrypointError(`variables file ${path}: must be a mapping of names to values, not ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`);
+  }
+  return doc as Variables;
+}
+
+export default definePlugin({
+  name: PLUGIN_NAME,
+  options: [
+    {
+      name: 'variables', short: 'V', kind: 'value', arg: 'PATH', default: DEFAULT_VARIABLES_FILE,
+      description: `YAML mapping of template and hook variables; the environment wins (default ${DEFAULT_VARIABLES_FILE}, may be absent; '' for none)`,
+    },
+  ],
+  apply(ep) {
+    ep.hooks.preconfig.tap({ name: PLUGIN_NAME, stage: STAGE }, (vars: Variables) => {
+      const path = ep.option<string>('variables');
+      // Only the default may be absent: a path someone typed is expected to exist.
+      const fromFile = readVariablesFile(path, path === DEFAULT_VARIABLES_FILE);
+      ep.log.debug(`variables file ${path}: ${Object.keys(fromFile).length} variables`);
+      return { ...fromFile, ...vars };
+    });
+  },
+});
