@@ -384,9 +384,18 @@ export async function waitForLog(id: string, text: string, ms = 10_000): Promise
   for (;;) {
     const out = logs(id);
     if (out.includes(text)) return out;
+    if (!running(id)) {
+      const last = logs(id);
+      if (last.includes(text)) return last;
+      throw new Error(`the container ended (exit ${exitCode(id)}) before printing '${text}':\n${last}`);
+    }
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for '${text}' in the logs of ${id}:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export function running(id: string): boolean {
+  return podman(['inspect', '--format', '{{.State.Running}}', id]).stdout.trim() === 'true';
 }
 
 /** `ps`-like rows of the processes in a container, seen from the host. */
