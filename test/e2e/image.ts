@@ -352,12 +352,29 @@ export function derivedImage(name: string, dockerfile: string): string {
 // ---------------------------------------------------------------------------------------------
 // Containers of one test run
 
+const RUN_LABEL = 'pid1-e2e-run';
+
+/**
+ * Removes the containers of earlier runs whose test process is gone (killed before its `after`
+ * hook ran): without this they would run on forever, as containers outlive their starter.
+ */
+function removeAbandoned() {
+  const rows = podman(['ps', '-a', '--filter', `label=${RUN_LABEL}`, '--format', `{{.ID}} {{index .Labels "${RUN_LABEL}"}}`]).stdout;
+  const ids = rows.split('\n').filter(Boolean).map((row) => row.split(' ')).filter(([, run]) => !alive(Number(run?.split('-')[0]))).map(([id]) => id!);
+  if (ids.length) podman(['rm', '-f', '-t', '0', ...ids]);
+}
+
 /** The containers one test file starts, all labelled with its run id and removed together. */
 export class Containers {
-  readonly label = `pid1-e2e-run=${process.pid}-${Date.now()}`;
+  readonly label = `${RUN_LABEL}=${process.pid}-${Date.now()}`;
+  private cleaned = false;
 
   /** `podman run -d` with the limits every test container gets; returns the container id. */
   start(image: string, args: string[] = [], runOptions: string[] = []): string {
+    if (!this.cleaned) {
+      removeAbandoned();
+      this.cleaned = true;
+    }
     return podmanOk(['run', '-d', '--label', this.label, '--memory', '256m', '--network', 'none', ...runOptions, image, ...args]).trim();
   }
 
