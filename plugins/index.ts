@@ -8,6 +8,7 @@ import envFiles from './env-files';
 import fileSecrets from './file-secrets';
 import variables from './variables';
 import userHooks from './user-hooks';
+import templates from './templates';
 import reaper from './reaper';
 import signalRewrite from './signal-rewrite';
 import jobControl from './job-control';
@@ -18,5 +19,5 @@ import execMode from './exec-mode';
 import spawner from './spawner';
 
 export function builtinPlugins(): Plugin[] {
-  return [cache, envFiles, fileSecrets, variables, userHooks, reaper, signalRewrite, jobControl, signalForward, shutdown, exitStatus, execMode, spawner];
+  return [cache, envFiles, fileSecrets, variables, userHooks, templates, reaper, signalRewrite, jobControl, signalForward, shutdown, exitStatus, execMode, spawner];
 }
