@@ -36,14 +36,17 @@ export function readVariablesFile(path: string, optional: boolean): Variables {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yaml: typeof import('js-yaml') = require('js-yaml');
-  let doc: unknown;
+  let docs: unknown[];
   try {
-    doc = yaml.load(text, { filename: path });
+    // loadAll: js-yaml's `load` refuses an empty (or comments-only) file, which means "no variables".
+    docs = yaml.loadAll(text, { filename: path });
   } catch (err) {
     const e = err as { mark?: { line: number; column: number }; reason?: string; message: string };
     const at = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : '';
     throw new EntrypointError(`${path}${at}: ${e.reason ?? e.message.split('\n')[0]}`);
   }
+  if (docs.length > 1) throw new EntrypointError(`variables file ${path}: holds ${docs.length} YAML documents; expected one mapping`);
+  const doc = docs[0];
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new EntrypointError(`variables file ${path}: must be a mapping of names to values, not ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`);
