@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const testDir = join(root, 'test');
-const outDir = join(root, 'dist', 'test');
+// One output folder per run: several runs may share the tree at once.
+const outDir = join(root, 'dist', `test-${process.pid}`);
 const skipByDefault = new Set(['e2e', 'bench', 'helpers', 'fixtures']);
 const areas = process.argv.slice(2);
 
@@ -50,4 +51,5 @@ await build({
 const files = entryPoints.map((p) => join(outDir, relative(testDir, p)).replace(/\.ts$/, '.cjs'));
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
+rmSync(outDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
