@@ -2,15 +2,39 @@
 import type { OptionSpec } from '../plugin';
 import { envName } from './sources';
 
+/** Help lines stay within this many columns (descriptions wrap under themselves). */
+const LINE_WIDTH = 100;
+
+/** Splits `text` into lines of at most `width` characters, at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 export function helpText(specs: OptionSpec[], version: string): string {
   const rows = specs.filter((s) => !s.hidden).map((s) => {
     const names = [s.short ? `-${s.short}` : '', `--${s.name}`, ...(s.aliases ?? []).map((a) => `--${a}`)].filter(Boolean).join(', ');
     const arg = s.kind === 'flag' ? '' : ` ${s.arg ?? 'VALUE'}`;
-    const dflt = s.default !== undefined && s.kind !== 'flag' && !(Array.isArray(s.default) && s.default.length === 0) ? ` (default: ${s.default})` : '';
-    return [`  ${names}${arg}`, `${s.description}${s.kind === 'list' ? ' (repeatable)' : ''}${dflt}`];
+    // A description that already says it is repeatable, or what its default is, is not told twice.
+    const hasDefault = s.default !== undefined && s.kind !== 'flag' && !(Array.isArray(s.default) && s.default.length === 0);
+    const dflt = hasDefault && !/\bdefault\b/.test(s.description) ? ` (default: ${s.default})` : '';
+    const repeatable = s.kind === 'list' && !/\brepeatable\b/.test(s.description) ? ' (repeatable)' : '';
+    return [`  ${names}${arg}`, `${s.description}${repeatable}${dflt}`];
   });
   const width = Math.min(34, Math.max(...rows.map(([l]) => l!.length)) + 2);
-  const lines = rows.map(([l, d]) => (l!.length + 2 > width ? `${l}\n${' '.repeat(width)}${d}` : `${l!.padEnd(width)}${d}`));
+  const indent = '\n' + ' '.repeat(width);
+  const lines = rows.map(([l, d]) => {
+    const text = wrap(d!, LINE_WIDTH - width).join(indent);
+    return l!.length + 2 > width ? `${l}${indent}${text}` : `${l!.padEnd(width)}${text}`;
+  });
   return `entrypoint ${version}: a PID 1 for containers, with templates, variables and hooks
 
 Usage: entrypoint [OPTIONS] [--] COMMAND [ARGS...]

@@ -1,0 +1,277 @@
+/**
+ * The tini and dumb-init personalities, black-box through `tini` / `dumb-init` symlinks to the
+ * installed bin. Wherever the real Debian tool is installed, the same command line is run
+ * through both and the answers (stdout, stderr, exit code) must agree.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../helpers/cli';
+import { ours, personalityDir, realTool, sameVersion, theirs, type Tool } from './tools';
+
+const bin = personalityDir();
+const scratch = mkdtempSync(join(tmpdir(), 'pid1-compat-ran-'));
+after(() => {
+  bin.remove();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+let marks = 0;
+/** A command that leaves a file behind if it runs: proof that nothing was started. */
+function marker(): { argv: string[]; ran(): boolean } {
+  const file = join(scratch, `ran-${++marks}`);
+  return { argv: ['sh', '-c', `touch ${file}`], ran: () => existsSync(file) };
+}
+
+/** Runs `args` through ours and (when installed) the real tool; both must answer the same. */
+function agrees(tool: Tool, args: string[], env: Record<string, string> = {}) {
+  const mine = ours(bin.dir, tool, args, { env });
+  if (realTool(tool)) {
+    const real = theirs(tool, args, { env });
+    assert.equal(mine.code, real.code, `exit code of ${tool} ${args.join(' ')}`);
+    assert.equal(sameVersion(mine.stdout), sameVersion(real.stdout), `stdout of ${tool} ${args.join(' ')}`);
+    assert.equal(sameVersion(mine.stderr), sameVersion(real.stderr), `stderr of ${tool} ${args.join(' ')}`);
+  }
+  return mine;
+}
+
+/** The child's session leader and its own pid, as the child sees them. */
+const SESSION = ['sh', '-c', 'set -- $(cut -d")" -f2 /proc/$$/stat); echo "pid=$$ sid=$4"'];
+function ownSession(stdout: string): boolean {
+  const m = /pid=(\d+) sid=(\d+)/.exec(stdout);
+  assert.ok(m, `no session line in ${JSON.stringify(stdout)}`);
+  return m[1] === m[2];
+}
+
+describe('tini personality', () => {
+  test('-h prints the usage on stdout and exits 0', () => {
+    const r = agrees('tini', ['-h']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^tini \(tini version 0\.19\.0 - pid1 /);
+    assert.match(r.stdout, /-e EXIT_CODE: Remap EXIT_CODE/);
+    assert.equal(r.stderr, '');
+  });
+
+  test('--version alone prints the version; anywhere else it is an invalid option', () => {
+    const r = agrees('tini', ['--version']);
+    assert.match(r.stdout, /^tini version 0\.19\.0 - pid1 \d/);
+    const m = marker();
+    const bad = agrees('tini', ['--version', ...m.argv]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^tini: invalid option -- '-'\n/);
+    assert.ok(!m.ran());
+  });
+
+  test('bad usage: tini\'s message and usage on stderr, exit 1, nothing started', () => {
+    for (const args of [['-x'], ['--help'], ['-V'], ['-:'], ['-sx']]) {
+      const m = marker();
+      const r = agrees('tini', [...args, '--', ...m.argv]);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.match(r.stderr, /^tini: invalid option -- '.'\ntini \(tini version/);
+      assert.equal(r.stdout, '');
+      assert.ok(!m.ran(), `${args.join(' ')} started the command`);
+    }
+    for (const flag of ['-e', '-p']) {
+      const r = agrees('tini', [flag]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`^tini: option requires an argument -- '${flag[1]}'\\ntini \\(tini version`));
+    }
+  });
+
+  test('options after the command are still options (glibc getopt): `tini sh -c x` fails, `--` fixes it', () => {
+    const m = marker();
+    const r = agrees('tini', m.argv);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^tini: invalid option -- 'c'/);
+    assert.ok(!m.ran());
+    assert.equal(agrees('tini', ['-s', '--', 'sh', '-c', 'exit 3']).code, 3);
+    // POSIXLY_CORRECT makes getopt stop at the first operand.
+    assert.equal(agrees('tini', ['-s', 'sh', '-c', 'exit 4'], { POSIXLY_CORRECT: '1' }).code, 4);
+  });
+
+  test('no command: the usage on stderr, exit 1', () => {
+    const r = agrees('tini', []);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^tini \(tini version.*\nUsage: tini \[OPTIONS\] PROGRAM -- \[ARGS\] \| --version\n/);
+  });
+
+  test('-e CODE remaps to 0 (repeatable, attached or not); a bad CODE is fatal', () => {
+    assert.equal(agrees('tini', ['-s', '-e', '3', '--', 'sh', '-c', 'exit 3']).code, 0);
+    assert.equal(agrees('tini', ['-s', '-e4', '-e', '3', '--', 'sh', '-c', 'exit 4']).code, 0);
+    assert.equal(agrees('tini', ['-s', '-e', '3', '--', 'sh', '-c', 'exit 5']).code, 5);
+    assert.equal(agrees('tini', ['-s', '-e', '137', '--', 'sh', '-c', 'kill -9 $$']).code, 0);
+    for (const bad of ['300', 'abc', '-1', '3x']) {
+      const m = marker();
+      const r = agrees('tini', ['-e', bad, '--', ...m.argv]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`^\\[FATAL tini \\(\\d+\\)\\] Not a valid option for -e: ${bad}\\n$`));
+      assert.ok(!m.ran());
+    }
+  });
+
+  test('-p takes tini\'s signal names only', () => {
+    for (const bad of ['sigkill', 'KILL', '9']) {
+      const r = agrees('tini', ['-p', bad, '--', 'true']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`Not a valid option for -p: ${bad}\\n$`));
+    }
+    assert.equal(agrees('tini', ['-s', '-p', 'SIGKILL', '--', 'true']).code, 0);
+  });
+
+  test('-p SIGTERM: when the parent dies the entrypoint gets SIGTERM and forwards it', async () => {
+    // The parent is a plain shell that exits after 0.5 s; nobody else would signal tini.
+    const script = 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.05; done';
+    const parent = spawn('sh', ['-c', `${join(bin.dir, 'tini')} -s -p SIGTERM -- sh -c '${script}' & sleep 0.5`], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    parent.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t0 = Date.now();
+        const check = () => (out.includes('got-term') ? resolve() : Date.now() - t0 > 10_000 ? reject(new Error(`no SIGTERM forwarded: ${out}`)) : setTimeout(check, 20));
+        check();
+      });
+    } finally {
+      try {
+        process.kill(-parent.pid!, 'SIGKILL');
+      } catch {
+        // everything already exited
+      }
+    }
+    assert.equal(out, 'ready\ngot-term\n');
+  });
+
+  test('-l prints a license, exit 0', () => {
+    const r = ours(bin.dir, 'tini', ['-l']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /MIT License/);
+  });
+
+  test('signals go to the child only (own session only with -g or TINI_KILL_PROCESS_GROUP)', () => {
+    assert.equal(ownSession(ours(bin.dir, 'tini', ['--', ...SESSION]).stdout), false);
+    assert.equal(ownSession(ours(bin.dir, 'tini', ['-g', '--', ...SESSION]).stdout), true);
+    assert.equal(ownSession(ours(bin.dir, 'tini', ['--', ...SESSION], { env: { TINI_KILL_PROCESS_GROUP: '' } }).stdout), true);
+  });
+
+  test('verbosity: -vv and TINI_VERBOSITY=3 log debug lines; TINI_VERBOSITY overrides -v', () => {
+    assert.equal(ours(bin.dir, 'tini', ['--', 'true']).stderr, '');
+    assert.match(ours(bin.dir, 'tini', ['-vv', '--', 'true']).stderr, /child spawned with PID/);
+    assert.match(ours(bin.dir, 'tini', ['--', 'true'], { env: { TINI_VERBOSITY: '3' } }).stderr, /child spawned with PID/);
+    assert.equal(ours(bin.dir, 'tini', ['-vvv', '--', 'true'], { env: { TINI_VERBOSITY: '1' } }).stderr, '');
+    // TINI_VERBOSITY=0 is errors only: the warning of -w is gone, the exit code stays.
+    const quiet = ours(bin.dir, 'tini', ['-w', '--', 'sh', '-c', '(sleep 0.05 &); sleep 0.3; exit 6'], { env: { TINI_VERBOSITY: '0' } });
+    assert.equal(quiet.code, 6);
+    assert.equal(quiet.stderr, '');
+  });
+
+  test('-w warns when an orphan is reaped', () => {
+    const r = ours(bin.dir, 'tini', ['-w', '--', 'sh', '-c', '(sleep 0.05 &); sleep 0.3']);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /reaped zombie process with pid=\d+/);
+  });
+
+  test('ENTRYPOINT ["tini", "--"] with a CMD: exit codes and signals as with tini', () => {
+    assert.equal(agrees('tini', ['-s', '--', 'sh', '-c', 'echo out; echo err >&2; exit 42']).code, 42);
+    assert.equal(agrees('tini', ['-s', '--', 'sh', '-c', 'kill -TERM $$']).code, 143);
+    const missing = ours(bin.dir, 'tini', ['--', '/does/not/exist']);
+    assert.equal(missing.code, 127);
+    assert.equal(missing.stderr.trim().split('\n').length, 1);
+  });
+
+  test('--compat tini and ENTRYPOINT_COMPAT=tini select the same personality', () => {
+    assert.match(run(['--compat', 'tini', '-h']).stdout, /^tini \(tini version/);
+    assert.match(run(['--compat=tini', '--version']).stdout, /^tini version/);
+    assert.equal(run(['-e', '3', '--', 'sh', '-c', 'exit 3'], { env: { ENTRYPOINT_COMPAT: 'tini' } }).code, 0);
+    const bad = run(['--compat', 'runit', 'true']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^\[entrypoint\] error: --compat: expected dumb-init or tini, got 'runit'/);
+  });
+});
+
+describe('dumb-init personality', () => {
+  test('-h and -V print on stderr and exit 0, as dumb-init does', () => {
+    for (const flag of ['-h', '--help', '--he']) {
+      const r = agrees('dumb-init', [flag]);
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^dumb-init v1\.2\.5 \(pid1 .*\)\nUsage: dumb-init \[option\] command \[\[arg\] \.\.\.\]\n/);
+    }
+    for (const flag of ['-V', '--version']) assert.match(agrees('dumb-init', [flag]).stderr, /^dumb-init v1\.2\.5 \(pid1 [^)]+\)\n$/);
+  });
+
+  test('bad usage: getopt_long\'s message, exit 1, nothing started', () => {
+    for (const args of [['-x'], ['--bogus'], ['--bogus=1'], ['--ver'], ['--single-child=1'], ['-x', '-h']]) {
+      const m = marker();
+      const r = agrees('dumb-init', [...args, ...m.argv]);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.match(r.stderr, /^dumb-init: (invalid|unrecognized|option)/);
+      assert.equal(r.stderr.split('\n').length, 2, 'one line');
+      assert.ok(!m.ran());
+    }
+    assert.match(agrees('dumb-init', ['-r']).stderr, /^dumb-init: option requires an argument -- 'r'\n$/);
+    assert.match(agrees('dumb-init', ['--rewrite']).stderr, /^dumb-init: option '--rewrite' requires an argument\n$/);
+  });
+
+  test('-r takes numbers s:r (s 1-31, r 0-31), like sscanf("%d:%d")', () => {
+    for (const bad of ['15', '15:', 'foo:bar', 'term:quit', '0:3', '15:32', '-1:3', '0x0f:3', '']) {
+      const m = marker();
+      const r = agrees('dumb-init', ['-r', bad, ...m.argv]);
+      assert.equal(r.code, 1, bad);
+      assert.match(r.stderr, /^Usage: -r option takes <signum>:<signum>, where <signum> is between 1 and 31\.\n/);
+      assert.ok(!m.ran(), `-r ${bad} started the command`);
+    }
+    for (const good of ['15:3', '15:0', '15:3:4', '15:3x', ' 15: 3', '31:31']) {
+      assert.equal(agrees('dumb-init', ['-r', good, 'sh', '-c', 'exit 7']).code, 7, good);
+    }
+    assert.equal(agrees('dumb-init', ['-r15:3', '--rewrite=2:0', '--rew', '3:1', 'true']).code, 0);
+  });
+
+  test('no command: two lines of usage on stderr, exit 1', () => {
+    for (const args of [[], ['-c'], ['--']]) {
+      const r = agrees('dumb-init', args);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, 'Usage: dumb-init [option] program [args]\nTry dumb-init --help for full usage.\n');
+    }
+  });
+
+  test('the first operand ends the options: `dumb-init sh -c x` works', () => {
+    const r = agrees('dumb-init', ['sh', '-c', 'echo "$@"; exit 3', 'sh', '-v', '--help']);
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, '-v --help\n');
+    assert.equal(agrees('dumb-init', ['-c', '--', 'sh', '-c', 'kill -QUIT $$']).code, 131);
+  });
+
+  test('setsid by default; -c, --single-child and DUMB_INIT_SETSID=0 signal the child only', () => {
+    assert.equal(ownSession(ours(bin.dir, 'dumb-init', SESSION).stdout), true);
+    assert.equal(ownSession(ours(bin.dir, 'dumb-init', ['-c', ...SESSION]).stdout), false);
+    assert.equal(ownSession(ours(bin.dir, 'dumb-init', ['--single-child', ...SESSION]).stdout), false);
+    assert.equal(ownSession(ours(bin.dir, 'dumb-init', SESSION, { env: { DUMB_INIT_SETSID: '0' } }).stdout), false);
+    assert.equal(ownSession(ours(bin.dir, 'dumb-init', SESSION, { env: { DUMB_INIT_SETSID: 'no' } }).stdout), true);
+  });
+
+  test('-v and DUMB_INIT_DEBUG=1 (only 1) log debug lines', () => {
+    assert.equal(ours(bin.dir, 'dumb-init', ['true']).stderr, '');
+    assert.match(ours(bin.dir, 'dumb-init', ['-v', 'true']).stderr, /child spawned with PID/);
+    assert.match(ours(bin.dir, 'dumb-init', ['true'], { env: { DUMB_INIT_DEBUG: '1' } }).stderr, /child spawned with PID/);
+    assert.equal(ours(bin.dir, 'dumb-init', ['true'], { env: { DUMB_INIT_DEBUG: 'yes' } }).stderr, '');
+  });
+
+  test('-r 15:10 delivers SIGUSR1 when SIGTERM arrives', async () => {
+    const child = spawn(join(bin.dir, 'dumb-init'), ['-r', '15:10', 'sh', '-c', 'trap "echo usr1; exit 0" USR1; echo ready; while :; do sleep 0.05; done'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out === 'ready\n') child.kill('SIGTERM');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.equal(out, 'ready\nusr1\n');
+    assert.equal(code, 0);
+  });
+
+  test('--compat dumb-init works on the entrypoint itself', () => {
+    const r = run(['--compat', 'dumb-init', '-c', 'sh', '-c', 'exit 9']);
+    assert.equal(r.code, 9);
+  });
+});
