@@ -3,6 +3,7 @@
  * real PID 1 inside `unshare --pid --fork --mount-proc` when asked.
  */
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -57,6 +58,11 @@ export function start(args: string[], opts: RunOptions & SpawnOptions = {}) {
   return {
     child,
     done,
+    /** SIGKILLs the entrypoint and every descendant (under unshare, the whole namespace), then waits. */
+    async stop(): Promise<Result> {
+      killTree(child.pid!);
+      return done;
+    },
     get stdout() { return stdout; },
     get stderr() { return stderr; },
     /** Resolves once stdout contains `text` (rejects after `ms`). */
@@ -73,6 +79,44 @@ export function start(args: string[], opts: RunOptions & SpawnOptions = {}) {
       });
     },
   };
+}
+
+/** Every descendant of `pid`, deepest last. */
+export function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const walk = (p: number) => {
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tasks) {
+      let kids: string[] = [];
+      try {
+        kids = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8').split(' ').filter((k) => k.trim());
+      } catch {
+        continue;
+      }
+      for (const k of kids) {
+        out.push(Number(k));
+        walk(Number(k));
+      }
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** SIGKILL to `pid` and all its descendants (stopped ones too). */
+export function killTree(pid: number): void {
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** True when running as root (PID-namespace tests need it). */
