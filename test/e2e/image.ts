@@ -334,8 +334,7 @@ export function baseImage(): string {
 export function derivedImage(name: string, dockerfile: string): string {
   const base = baseImage();
   const text = `FROM ${base}\n${dockerfile.trim()}\n`;
-  const repo = `${REPO}-${name}`;
-  const tag = `${repo}:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+  const tag = `${REPO}-${name}:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
   withBuildLock(() => {
     if (imageExists(tag)) return;
     const dir = mkdtempSync(join(tmpdir(), 'pid1-build-'));

@@ -51,11 +51,12 @@ describe('zombie storm', { skip }, () => {
     assert.deepEqual(settled, { zombies: 0, orphans: 0 }, logs(id));
   });
 
-  test('control: node as PID 1 leaves the orphans as zombies', async () => {
+  test('control: node as PID 1 leaves the orphans as zombies', async (t) => {
     const keepAlive = `require('child_process').spawnSync('sh', ['-c', ${JSON.stringify(STORM)}]); console.log('spawned'); setInterval(() => {}, 1e6)`;
     const id = run.start(image, ['-e', keepAlive], ['--entrypoint', 'node']);
     await waitForLog(id, 'spawned', 20_000);
     const settled = await settle(id, (c) => c.orphans === 0, 15_000);
+    t.diagnostic(`with node as PID 1: ${JSON.stringify(settled)}`);
     assert.ok(settled.zombies >= ORPHANS * 0.8, `zombies left by node: ${JSON.stringify(settled)}`);
   });
 });
