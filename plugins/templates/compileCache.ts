@@ -62,7 +62,7 @@ export class TemplateCompiler {
       compiler.compile(transformer.transform(ast, [], name));
       return compiler.getCode() as string;
     } catch (err) {
-      throw syntaxError(err, display);
+      throw syntaxError(err, display, source);
     }
   }
 }

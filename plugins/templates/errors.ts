@@ -53,12 +53,16 @@ export function tagError(err: unknown, template: string): unknown {
   return err;
 }
 
-/** A parse or code-generation failure (nunjucks reports those 1-based). */
-export function syntaxError(err: unknown, template: string): Error {
+/**
+ * A parse or code-generation failure (nunjucks reports those 1-based). At the end of the input
+ * the parser has no token to point at: the error is then on the last line.
+ */
+export function syntaxError(err: unknown, template: string, source: string): Error {
   const e = err as Tagged;
-  const message = String(e?.message ?? err).replace(/^\(.*?\)\s*(\[Line \d+, Column \d+\])?\s*/s, '');
-  const out = new TemplateFault(`syntax error: ${message}`, e?.lineno ?? 0, e?.colno ?? 0) as Tagged;
-  out.templateLocation = { template, line: e?.lineno ?? undefined, col: e?.colno ?? undefined, message: `syntax error: ${message}` };
+  const message = `syntax error: ${String(e?.message ?? err).replace(/^\(.*?\)\s*(\[Line \d+, Column \d+\])?\s*/s, '')}`;
+  const line = e?.lineno ?? source.replace(/\n$/, '').split('\n').length;
+  const out = new TemplateFault(message, line, e?.colno ?? 0) as Tagged;
+  out.templateLocation = { template, line, col: e?.colno ?? undefined, message };
   return out;
 }
 

@@ -52,11 +52,15 @@ export default definePlugin({
     const templates = ep.option<string>('templates');
     const output = ep.option<string>('output');
     const jinja = ep.option<string>('jinja');
+    // Checked up front: a bad pair of directories is a configuration error even when no
+    // template happens to need an include.
+    const roots = includeRoots(templates, jinja);
 
     let engine: Engine | undefined;
     const getEngine = (): Engine => {
       if (!engine) {
-        engine = createEngine(includeRoots(templates, jinja), openCache(ep, 'templates'));
+        ep.log.debug('templates: loading nunjucks');
+        engine = createEngine(roots, openCache(ep, 'templates'));
       }
       return engine;
     };
