@@ -256,12 +256,12 @@ function imageExists(tag: string): boolean {
 }
 
 /**
- * Drops builds older than half an hour (derived images first: they hold their base). Newer ones
- * stay even when stale: the shared tree's dist/ may be rebuilt while another test file of the
- * same run still uses the image of the previous build.
+ * Drops builds older than ten minutes (derived images first: they hold their base). Newer ones
+ * stay even when stale, because the shared tree's dist/ may be rebuilt while another test file
+ * of the same run (well under a minute long) still uses the image of the previous build.
  */
 function pruneStale() {
-  const tags = podman(['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${REPO}*`, '--filter', 'until=30m'])
+  const tags = podman(['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${REPO}*`, '--filter', 'until=10m'])
     .stdout.split('\n').filter(Boolean);
   const derivedFirst = [...tags.filter((t) => !t.startsWith(`${REPO}:`)), ...tags.filter((t) => t.startsWith(`${REPO}:`))];
   for (const tag of derivedFirst) podman(['rmi', tag]); // fails harmlessly while a container uses it
