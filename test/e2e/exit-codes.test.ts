@@ -5,7 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Containers, derivedImage, exitCode, logs, unavailable } from './image';
+import { Containers, exitCode, logs, unavailable } from './podman';
+import { derivedImage } from './image';
 
 const skip = unavailable();
 

@@ -4,7 +4,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Containers, derivedImage, exitCode, logs, podmanOk, unavailable, waitForLog } from './image';
+import { Containers, exitCode, logs, podmanOk, unavailable, waitForLog } from './podman';
+import { derivedImage } from './image';
 
 const skip = unavailable();
 const TRAPS = ['HUP', 'USR1', 'USR2'].map((s) => `trap 'echo got ${s}' ${s}`).join('; ');

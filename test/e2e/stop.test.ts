@@ -6,7 +6,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Containers, derivedImage, exitCode, logs, podmanOk, seconds, unavailable, waitForLog } from './image';
+import { Containers, exitCode, logs, podmanOk, seconds, unavailable, waitForLog } from './podman';
+import { derivedImage } from './image';
 
 const skip = unavailable();
 /** `; echo end` keeps busybox ash from exec-ing the loop's last command: sh stays in front. */

@@ -5,7 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Containers, derivedImage, exitCode, logs, podmanOk, seconds, unavailable, waitForLog } from './image';
+import { Containers, exitCode, logs, podmanOk, seconds, unavailable, waitForLog } from './podman';
+import { derivedImage } from './image';
 
 const skip = unavailable();
 const LOOP = 'echo ready; while :; do sleep 1; done; echo end';

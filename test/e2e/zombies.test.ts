@@ -5,7 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Containers, derivedImage, logs, processes, unavailable, waitForLog } from './image';
+import { Containers, logs, processes, unavailable, waitForLog } from './podman';
+import { derivedImage } from './image';
 
 const skip = unavailable();
 const ORPHANS = 500;
