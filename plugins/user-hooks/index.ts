@@ -15,7 +15,7 @@
  * A hook that fails (throws, rejects, does not compile) ends the entrypoint with exit 1 and one
  * line naming the hook's file, line and column; the command is not started.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Entrypoint } from '../../src/context';
 import { EntrypointError } from '../../src/errors';
 import type { Variables } from '../../src/hooks';
@@ -109,7 +109,7 @@ function hookContext(ep: Entrypoint, hook: LoadedHook, dir: string, stage: HookS
 
 /** Compiles and loads every hook module of `dir`, in order. */
 async function loadHooks(ep: Entrypoint, dir: string): Promise<LoadedHook[]> {
-  const files = findHookFiles(dir, dir !== DEFAULT_HOOKS_DIR);
+  const files = findHookFiles(dir, dir !== resolve(DEFAULT_HOOKS_DIR));
   if (files.length === 0) {
     ep.log.debug(`hooks directory ${dir}: no hooks`);
     return [];
@@ -182,7 +182,9 @@ export default definePlugin({
     },
   ],
   apply(ep) {
-    const dir = ep.option<string>('hooks');
+    const given = ep.option<string>('hooks');
+    // Absolute: esbuild needs it, and error lines then name files a reader can find.
+    const dir = given === '' ? '' : resolve(given);
     let hooks: LoadedHook[] = [];
     ep.hooks.preconfig.tapPromise({ name: PLUGIN_NAME, stage: STAGE }, async (vars) => {
       if (dir === '') return vars;

@@ -143,13 +143,29 @@ test('a hooks directory that was asked for but is missing is an error; a world-w
   assert.match(r.stderr, /error: hook .*ww\.ts: is world-writable/);
 });
 
-test('SKIP_ENTRYPOINT: no hook runs, the command does', () => {
+/** The command line is rendered as templates when the templates plugin is built in. */
+const RENDERS_ARGV = run(['--help']).stdout.includes('--no-render-args');
+
+test('SKIP_ENTRYPOINT: no hook runs, the command does, and its argv still sees the environment', () => {
   const s = scratch();
   const args = hooks(s, { 'a.ts': `export function prehook() { ${trace(s, "'ran'")} }` });
   const r = run([...args, '--', 'sh', '-c', 'echo started'], { env: { SKIP_ENTRYPOINT: '1' } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'started\n');
   assert.equal(existsSync(s.path('trace')), false);
+  if (RENDERS_ARGV) {
+    const t = run([...args, '--', 'sh', '-c', 'echo "{{ GREETING }}"'], { env: { SKIP_ENTRYPOINT: '1', GREETING: 'hi' } });
+    assert.equal(t.stdout, 'hi\n', t.stderr);
+  }
+});
+
+test('prehook variables and YAML variables reach the rendered command line', { skip: !RENDERS_ARGV && 'templates are not built in' }, () => {
+  const s = scratch();
+  const yml = s.file('v.yml', 'FROM_YAML: y\n');
+  const args = hooks(s, { 'a.ts': 'export function prehook(vars: Record<string, unknown>) { vars.FROM_HOOK = 42; }\n' });
+  const r = run([...args, '-V', yml, '--', 'sh', '-c', 'echo "{{ FROM_YAML }} {{ FROM_HOOK }}"']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'y 42\n');
 });
 
 /**
@@ -201,4 +217,12 @@ test('esbuild\'s service is stopped once the hooks are compiled (it would wake P
   const r = run([...args, '--', 'sh', '-c', count], { pid1: true });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'esbuild processes: 0\n');
+});
+
+test('a relative hooks directory is taken from the working directory', () => {
+  const s = scratch();
+  s.file('hooks/a.ts', 'export function prehook(_v: unknown, ctx: any) { ctx.env.SEEN = ctx.paths.file; }\n', 0o644);
+  const r = run([...s.cacheArgs, '-H', 'hooks', '--', 'sh', '-c', 'echo "$SEEN"'], { cwd: s.dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${s.path('hooks/a.ts')}\n`);
 });
