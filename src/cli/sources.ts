@@ -61,6 +61,8 @@ export function readConfigFile(path: string, explicit: boolean): ConfigFile {
     if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path, doc: {} };
     throw new UsageError(`config file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
+  // An empty (or comments-only) file sets nothing; js-yaml would call it an error.
+  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) return { path, doc: {} };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yaml: typeof import('js-yaml') = require('js-yaml');
   let doc: unknown;
