@@ -35,10 +35,36 @@ export function fromEnvironment(specs: OptionSpec[], env: NodeJS.ProcessEnv): Ma
     const where = `environment variable ${name}`;
     if (spec.kind === 'flag') values.set(spec.name, parseBoolean(raw, where));
     else if (spec.kind === 'list') {
-      values.set(spec.name, raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => convert(spec, s, where)));
+      values.set(spec.name, splitList(raw).map((s) => s.trim()).filter(Boolean).map((s) => convert(spec, s, where)));
     } else values.set(spec.name, convert(spec, raw, where));
   }
   return values;
+}
+
+/**
+ * Splits a list variable at its commas, except commas inside JSON brackets or strings, so that
+ * `ENTRYPOINT_PLUGIN=a,b={"x":1,"y":2}` is two plugins.
+ */
+function splitList(raw: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && depth > 0) depth--;
+    else if (c === ',' && depth === 0) {
+      items.push(raw.slice(start, i));
+      start = i + 1;
+    }
+  }
+  items.push(raw.slice(start));
+  return items;
 }
 
 /** A parsed config file: its path and its mapping (empty when the default file is absent). */

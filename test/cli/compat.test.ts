@@ -88,6 +88,8 @@ describe('tini personality', () => {
     assert.match(r.stderr, /^tini: invalid option -- 'c'/);
     assert.ok(!m.ran());
     assert.equal(agrees('tini', ['-s', '--', 'sh', '-c', 'exit 3']).code, 3);
+    // Operands before `--` come first, in order: `tini -s sh -- -c 'exit 5'` runs sh -c 'exit 5'.
+    assert.equal(agrees('tini', ['sh', '-s', '--', '-c', 'exit 5']).code, 5);
     // POSIXLY_CORRECT makes getopt stop at the first operand.
     assert.equal(agrees('tini', ['-s', 'sh', '-c', 'exit 4'], { POSIXLY_CORRECT: '1' }).code, 4);
   });

@@ -106,6 +106,15 @@ describe('options of and for a plugin', () => {
     assert.deepEqual(probe(['--plugin', 'probe={"level":3,"tags":["a"]}']).options, { level: 3, tags: ['a'] });
   });
 
+  test('ENTRYPOINT_PLUGIN splits at commas, but not inside the JSON', () => {
+    const seen = probe([], { env: { ENTRYPOINT_PLUGIN: 'probe={"a":1,"b":"x,y"}' } });
+    assert.deepEqual(seen.options, { a: 1, b: 'x,y' });
+    const cmd = probeCommand();
+    const two = run(['--', ...cmd.argv], opts({ env: { ENTRYPOINT_PLUGIN: 'probe={"a":[1,2]},esm-default' } }));
+    assert.equal(two.code, 0, two.stderr);
+    assert.equal(two.stdout, '"esm"', 'both loaded: the later spawn tap wins');
+  });
+
   test('a plugin\'s declared options become --flags, ENTRYPOINT_ variables and config keys', () => {
     assert.equal(probe(['--plugin', 'probe', '--probe-greeting', 'hi']).greeting, 'hi');
     assert.equal(probe(['--plugin', 'probe', '--probe-greeting=hi', '--probe-loud']).loud, true);
