@@ -80,6 +80,9 @@ function buildOptions(file: string): Esbuild.BuildOptions {
     metafile: true,
     logLevel: 'silent',
     external: [API_MODULE],
+    // `import()` becomes `require`: what stays external is a builtin or the API, both requirable,
+    // and code compiled by vm has no loader for import() (load.ts).
+    supported: { 'dynamic-import': false },
     nodePaths: nodePaths(),
     // `import.meta.url` in an .mts hook: the hook file's URL (CommonJS has no import.meta).
     define: { 'import.meta.url': '__pid1_hook_url' },

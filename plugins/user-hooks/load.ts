@@ -1,28 +1,33 @@
 /**
  * Turning compiled code into a module, and a thrown error back into a place in the hook's
- * source. The module is compiled under the hook's own path, so its `require` resolves packages
+ * source. The code is compiled under the hook's own path, so its `require` resolves packages
  * from the hook's directory and every stack frame names the hook file.
  */
 import Module, { SourceMap } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileFunction } from 'node:vm';
 import { API_MODULE, type CompiledHook } from './compile';
 
-type NodeModule = Module & {
-  _compile(code: string, filename: string, format?: string): void;
-  paths: string[];
-};
+const WRAPPER_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'];
 
-/** Runs the compiled code and returns its exports. `api` answers `require('pid1')`. */
+/**
+ * Runs the compiled code and returns its exports. `api` answers `require('pid1')`: a hook needs
+ * no copy of the package, and gets the API of the entrypoint that runs it.
+ *
+ * vm.compileFunction with our own `require`, rather than Module's private `_compile`, whose
+ * signature changes between Node versions. The code holds no `import()`: compile.ts has esbuild
+ * turn them into `require` (vm's own import() support is experimental and warns).
+ */
 export function loadCompiledHook(hook: CompiledHook, api: () => unknown): Record<string, unknown> {
-  const mod = new Module(hook.file) as NodeModule;
+  const mod = new Module(hook.file);
   mod.filename = hook.file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(hook.file));
-  const load = mod.require.bind(mod);
-  // The module's own `require` calls `mod.require`: answering the API here means a hook needs no
-  // copy of the package, and gets the API of the entrypoint that runs it.
-  mod.require = Object.assign((id: string) => (id === API_MODULE ? api() : load(id)), load);
-  mod._compile(hook.code, hook.file, 'commonjs');
+  const load = Module.createRequire(hook.file);
+  const hookRequire = Object.assign((id: string) => (id === API_MODULE ? api() : load(id)), load);
+  const wrapper = compileFunction(hook.code, WRAPPER_PARAMS, { filename: hook.file });
+  wrapper.call(mod.exports, mod.exports, hookRequire, mod, hook.file, dirname(hook.file));
+  mod.loaded = true;
   return mod.exports as Record<string, unknown>;
 }
 
