@@ -15,8 +15,7 @@ import { compatParser, personalityOf, type CompatArgs } from './cli/compat';
 import { helpText } from './cli/help';
 import { parseArgs } from './cli/parse';
 import { DEFAULT_CONFIG_FILE, fromConfigFile, fromEnvironment, readConfigFile, resolveOptions } from './cli/sources';
-import { childrenOfSelf } from './sys/proc';
-import { kill, SIG } from './sys/syscalls';
+import { killEverything } from './teardown';
 
 declare const PID1_VERSION: string;
 export const VERSION = typeof PID1_VERSION === 'string' ? PID1_VERSION : '0.0.0-dev';
@@ -33,8 +32,7 @@ async function main(argv: string[]): Promise<number> {
   const onCrash = (err: unknown) => {
     log.error(`internal error: ${(err as Error)?.stack ?? err}`);
     // Never leave the child behind: kill its group and every other child before going.
-    if (ep?.main) kill(ep.main.signalTarget, SIG.KILL);
-    for (const pid of childrenOfSelf()) kill(pid, SIG.KILL);
+    killEverything(ep?.main?.signalTarget);
     process.exit(1);
   };
   process.on('uncaughtException', onCrash);
@@ -82,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     if (!(err instanceof EntrypointError)) throw err;
     const hint = err instanceof UsageError ? ` (see '${invokedAs} --help')` : '';
     log.error(`${err.message}${hint}`);
-    if (ep?.main) kill(ep.main.signalTarget, SIG.KILL);
+    if (ep?.main) killEverything(ep.main.signalTarget);
     return err.exitCode;
   }
 }

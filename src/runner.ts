@@ -4,8 +4,7 @@
  */
 import type { Entrypoint } from './context';
 import type { SignalEvent, Variables } from './hooks';
-import { childrenOfSelf } from './sys/proc';
-import { kill, SIG } from './sys/syscalls';
+import { killEverything } from './teardown';
 import { FORWARDABLE, STOP_SIGNALS, nodeSignalEvent, signalName } from './signals';
 
 /** Runs the entrypoint to the end and resolves with the exit code. */
@@ -55,7 +54,7 @@ function listenForSignals(ep: Entrypoint): { signal: number } {
       if (STOP_SIGNALS.has(num)) {
         ep.log.info(`received ${signalName(num)} before the command started: stopping`);
         stopped.signal = num;
-        for (const pid of childrenOfSelf()) kill(pid, SIG.KILL);
+        killEverything();
         process.exit(128 + num);
       } else {
         ep.log.debug(`received ${signalName(num)} before the command started: ignored`);

@@ -184,6 +184,13 @@ export function reap(pid: number): WaitStatus | null {
   return decodeWaitStatus(status[0]!);
 }
 
+/** Reaps any one exited child; its pid, or 0 when none has exited (or none is left). */
+export function reapAny(): number {
+  const status = [0];
+  const rc = lib().waitpid(-1, status, WNOHANG);
+  return rc > 0 ? rc : 0;
+}
+
 /** kill(2). Returns 0 or the errno; ESRCH is an answer, not a failure, for a forwarder. */
 export function kill(pid: number, signal: number): number {
   return lib().kill(pid, signal) < 0 ? errno() : 0;
