@@ -178,7 +178,7 @@ export default definePlugin({
   options: [
     {
       name: 'hooks', short: 'H', kind: 'value', arg: 'DIR', default: DEFAULT_HOOKS_DIR,
-      description: `run prehook/hook/posthook of every .ts/.js file in DIR (default ${DEFAULT_HOOKS_DIR}, may be absent)`,
+      description: `run prehook/hook/posthook of every .ts/.js file in DIR (default ${DEFAULT_HOOKS_DIR}, may be absent; '' for none)`,
     },
   ],
   apply(ep) {
