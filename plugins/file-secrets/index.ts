@@ -6,7 +6,8 @@
  *   images' `file_env` does: the child sees `NAME` only, as if it had been set directly.
  * - `NAME` and `NAME_FILE` both set (non-empty) is an error naming both: which one was meant?
  * - A file that cannot be read is an error naming the variable and the path; the command is
- *   not started without its secret.
+ *   not started without its secret. So is one that is not a regular file, is world-writable,
+ *   or is larger than an environment variable can be.
  * - Values are registered with the logger as secrets.
  * - Not applied to `ENTRYPOINT_*` (the entrypoint's own options, e.g. ENTRYPOINT_ENV_FILE) nor
  *   to the well-known variables whose value is a path by design (SSL_CERT_FILE,

@@ -229,3 +229,13 @@ test('a relative hooks directory is taken from the working directory', () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${s.path('hooks/a.ts')}\n`);
 });
+
+test('packages are also found in the image\'s node_modules (the working directory\'s)', () => {
+  const s = scratch();
+  s.file('app/node_modules/app-config/package.json', JSON.stringify({ name: 'app-config', version: '1.0.0', main: 'index.js' }), 0o644);
+  s.file('app/node_modules/app-config/index.js', "module.exports = { port: 8080 };\n", 0o644);
+  s.file('hooks/a.ts', "import config from 'app-config';\nexport function prehook(_v: unknown, ctx: any) { ctx.env.PORT = String(config.port); }\n", 0o644);
+  const r = run([...s.cacheArgs, '-H', s.path('hooks'), '--', 'sh', '-c', 'echo "$PORT"'], { cwd: s.path('app') });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '8080\n');
+});
