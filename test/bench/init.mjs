@@ -171,6 +171,7 @@ try {
     const responder = [python, MEASURE, 'respond'];
     const targets = [{ name: 'no init (direct)', argv: responder }];
     for (const t of inits(responder, { pid1: false })) targets.push({ ...t, name: `${t.name}, parent` });
+    targets.push({ name: 'bare Node forwarder, parent', argv: [node, join(ROOT, 'test/bench/node-forwarder.cjs'), join(ROOT, 'node_modules/koffi'), ...responder] });
     if (canPid1) for (const t of inits(responder, { pid1: true })) targets.push({ ...t, name: `${t.name}, PID 1` });
     const samples = knobs.signalSamples;
     console.log(`\n## signal round trip (${samples} samples each, interleaved; SIGUSR1 to the init → child answers on a pipe)`);
@@ -181,7 +182,8 @@ try {
     const direct = rows[0];
     printTable(['target', 'samples', 'lost', 'p50 µs', 'p99 µs', 'max µs', 'p50 added by the init µs'],
       rows.map((r) => [r.target, r.n, r.lost, fmt(r.p50, 0), fmt(r.p99, 0), fmt(r.max, 0), r === direct ? '' : fmt(r.p50 - direct.p50, 0)]));
-    console.log('("direct" is the child\'s own wake-up, part of every other row; the first 20 signals are warm-up and not counted)');
+    console.log('("direct" is the child\'s own wake-up, part of every other row; "bare Node forwarder" is Node\'s own floor:');
+    console.log(' a listener calling kill(2) through koffi, test/bench/node-forwarder.cjs. The first 20 signals are warm-up, not counted)');
     results.signal = { summary: rows, raw };
     const mode = canPid1 ? 'PID 1' : 'parent';
     const pick = (init) => rows.find((r) => r.target === `${init}, ${mode}`);
