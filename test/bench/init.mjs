@@ -204,7 +204,8 @@ try {
   // --- 4: zombies reaped per second -------------------------------------------------------------
   if (sections.has('reap')) {
     const maker = [python, MEASURE, 'orphans']; // measure.py appends the count
-    const targets = inits(maker, { group: false });
+    // dumb-init cannot be a child subreaper: without PID 1 its orphans would never reach it.
+    const targets = inits(maker, { group: false }).filter((t) => canPid1 || t.name !== 'dumb-init');
     const how = canPid1 ? 'as PID 1 (unshare)' : 'as a child subreaper';
     console.log(`\n## zombies reaped per second (${knobs.zombies} waiting for the stopped init, ${how}, ${knobs.reapRounds} rounds)`);
     const raw = measure('reap', { targets, zombies: knobs.zombies, rounds: knobs.reapRounds, poll_ms: 0.5 });
