@@ -40,6 +40,11 @@ function keepAlive(): () => void {
   };
 }
 
+function parseExecFailureCode(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) > 255) throw new Error(`expected an exit code 0-255, got '${raw}'`);
+  return Number(raw);
+}
+
 export default definePlugin({
   name: PLUGIN_NAME,
   options: [
@@ -47,11 +52,22 @@ export default definePlugin({
       name: 'no-setsid', short: 'c', aliases: ['single-child'], kind: 'flag',
       description: 'signal the child process only, not its whole process group',
     },
+    {
+      name: 'exec-failure-code', kind: 'value', arg: 'CODE', hidden: true, parse: parseExecFailureCode,
+      description: 'exit code when the command cannot be executed, instead of 127/126 (dumb-init exits 2)',
+    },
   ],
   apply(ep: Entrypoint) {
     const groupSignals = !ep.option<boolean>('no-setsid');
+    const execFailureCode = ep.option<number | undefined>('exec-failure-code');
     ep.hooks.launch.tapPromise(PLUGIN_NAME, async (command) => {
-      const path = resolveCommand(command.file, command.env);
+      let path: string;
+      try {
+        path = resolveCommand(command.file, command.env);
+      } catch (err) {
+        if (execFailureCode === undefined || !(err instanceof EntrypointError)) throw err;
+        throw new EntrypointError(err.message, execFailureCode);
+      }
       const tty = controllingTerminal();
       prepareStdioForChild();
       let pid: number;
@@ -66,7 +82,7 @@ export default definePlugin({
         });
       } catch (err) {
         if (err instanceof SyscallError) {
-          const code = err.errno === ERRNO.ENOENT || err.errno === ERRNO.ENOTDIR ? 127 : 126;
+          const code = execFailureCode ?? (err.errno === ERRNO.ENOENT || err.errno === ERRNO.ENOTDIR ? 127 : 126);
           throw new EntrypointError(`${command.file}: cannot execute: ${err.message.replace(/^posix_spawn: /, '')}`, code);
         }
         throw err;

@@ -9,8 +9,8 @@
  *   - when the main child exits, the rest of its process group and every adopted orphan get
  *     SIGTERM and `--grace` seconds before SIGKILL; tini sends nothing, dumb-init sends SIGTERM
  *     and exits at once;
- *   - a command that cannot be executed exits 127 (not found) or 126, with our message; dumb-init
- *     exits 2, tini 127/126/1;
+ *   - a command that cannot be executed: our one-line message; the exit code is dumb-init's 2 in
+ *     the dumb-init personality, 127 (not found) or 126 in the tini one (tini: 127, 126 or 1);
  *   - the entrypoint always becomes a child subreaper when it is not PID 1, so tini's "not
  *     running as PID 1" warning is never needed (-s and TINI_SUBREAPER are accepted);
  *   - tini -g: the child gets a session of its own (as with dumb-init), not only a process group;

@@ -103,5 +103,7 @@ export function parseDumbInit(argv: string[], env: NodeJS.ProcessEnv, pid1Versio
   if (env.DUMB_INIT_DEBUG === '1') values.set('verbose', true);
   if (env.DUMB_INIT_SETSID === '0') values.set('no-setsid', true);
   if (rewrites.length) values.set('rewrite', rewrites);
+  // dumb-init's child exits 2 when execvp fails, whatever the reason.
+  values.set('exec-failure-code', 2);
   return { values, command: operands };
 }
