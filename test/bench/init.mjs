@@ -81,7 +81,7 @@ const dropped = Object.keys(process.env).filter((k) => /^NODE_|^UV_|^ENTRYPOINT_
 if (dropped.length) console.log(`bench: children run without ${dropped.join(', ')} (BENCH_KEEP_ENV=1 keeps them)`);
 
 const isRoot = process.getuid?.() === 0;
-const canPid1 = isRoot && !!which('unshare') && spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
+const canPid1 = !process.env.BENCH_NO_PID1 && isRoot && !!which('unshare') && spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
 const asPid1 = (argv) => ['unshare', '--pid', '--fork', '--mount-proc', ...argv];
 
 /** Runs one measure.py section with a JSON spec and returns its JSON answer. */
