@@ -4,7 +4,7 @@
 // `entrypoint -- true` with no hooks. Runs are interleaved round by round (baseline, warm, cold)
 // so that machine noise hits each side alike; deltas are medians of the per-round differences.
 //   npm run build && node test/bench/hooks.mjs
-// Knobs (environment): BENCH_ROUNDS (30). Writes test/bench/results/hooks.json.
+// Knobs (environment): BENCH_ROUNDS (30), BENCH_KEEP_ENV. Writes test/bench/results/hooks.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -62,8 +62,14 @@ const hooksDir = join(work, 'hooks');
 mkdirSync(hooksDir);
 writeFileSync(join(hooksDir, '10-workers.ts'), HOOK, { mode: 0o644 });
 const warmCache = join(work, 'warm-cache');
-// Nothing else configured: the default /variables.yml and /templates are absent here.
-const env = { ...process.env, ENTRYPOINT_TEMPLATES: '' };
+// A small clean environment, as in a container and as in init.mjs: NODE_EXTRA_CA_CERTS alone
+// (set on some dev machines) adds 40 ms to every node start, noise that would swamp a hook's cost.
+// Templates off: only the hook is measured. BENCH_KEEP_ENV=1 passes the caller's environment.
+const KEPT = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
+const base = process.env.BENCH_KEEP_ENV
+  ? { ...process.env }
+  : Object.fromEntries(KEPT.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
+const env = { ...base, ENTRYPOINT_TEMPLATES: '' };
 
 function timeRun(args) {
   const t0 = process.hrtime.bigint();
