@@ -80,7 +80,7 @@ export default definePlugin({
         ep.log.debug(`templates: ${templates} is empty`);
         return;
       }
-      const written = renderTree(tree, getEngine, variables, { templates, output, force: ep.option<boolean>('force-render'), log: ep.log });
+      const written = await renderTree(tree, getEngine, variables, { templates, output, force: ep.option<boolean>('force-render'), log: ep.log });
       report(`rendered ${written} of ${tree.files.length} files into ${output}`);
     });
 

@@ -18,7 +18,7 @@ import { EntrypointError } from '../../src/errors';
 import type { Engine } from './environment';
 import { isInside, realPath, safeRelative } from './paths';
 import type { TemplateTree } from './tree';
-import { makeDirectory, syncDirectory, writeFileAtomic } from './write';
+import { makeDirectory, syncDirectories, writeFilesAtomic } from './write';
 
 export interface RenderOptions {
   templates: string;
@@ -42,7 +42,7 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-export function renderTree(tree: TemplateTree, engine: () => Engine, variables: Record<string, unknown>, opts: RenderOptions): number {
+export async function renderTree(tree: TemplateTree, engine: () => Engine, variables: Record<string, unknown>, opts: RenderOptions): Promise<number> {
   const { output, log } = opts;
   const realOutput = realPath(output);
 
@@ -80,13 +80,9 @@ export function renderTree(tree: TemplateTree, engine: () => Engine, variables: 
       const dest = dir.rel ? join(output, dir.rel) : output;
       if (!lstatOrUndefined(dest)) makeDirectory(dest, dir.stat);
     }
-    const touched = new Set<string>();
-    for (const file of planned) {
-      writeFileAtomic(file.dest, file.content, file.stat);
-      touched.add(dirname(file.dest));
-      log.debug(`rendered ${file.dest}`);
-    }
-    for (const dir of touched) syncDirectory(dir);
+    await writeFilesAtomic(planned.map((f) => ({ dest: f.dest, data: f.content, like: f.stat })));
+    for (const file of planned) log.debug(`rendered ${file.dest}`);
+    await syncDirectories(new Set(planned.map((f) => dirname(f.dest))));
   } catch (err) {
     if (err instanceof EntrypointError) throw err;
     const e = err as NodeJS.ErrnoException;

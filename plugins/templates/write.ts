@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  chmodSync, chownSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, mkdirSync, openSync, renameSync,
+  chmodSync, chownSync, closeSync, constants, fchmodSync, fchownSync, fsync, mkdirSync, openSync, renameSync,
   unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -25,36 +25,85 @@ export function makeDirectory(path: string, like: Stats): void {
   chmodSync(path, like.mode & PERMISSIONS);
 }
 
-/** Writes `data` to `dest` atomically with the owner and mode of `like`. */
-export function writeFileAtomic(dest: string, data: string, like: Stats): void {
-  const tmp = join(dirname(dest), `.${basename(dest)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  let open = true;
-  let renamed = false;
+export interface OutputFile {
+  dest: string;
+  data: string;
+  /** The template's stat: owner and mode to give the file. */
+  like: Stats;
+}
+
+interface Staged {
+  file: OutputFile;
+  tmp: string;
+  fd: number | undefined;
+}
+
+/** At most this many temp files are open at once (fds are finite). */
+const BATCH = 64;
+
+/**
+ * Writes files atomically with their templates' owner and mode. The fsyncs of a batch run
+ * concurrently on libuv's thread pool: the filesystem journal then commits them together, which
+ * is several times faster than one fsync after another (about 2 ms each on a VM disk).
+ */
+export async function writeFilesAtomic(files: OutputFile[]): Promise<void> {
+  for (let i = 0; i < files.length; i += BATCH) await writeBatch(files.slice(i, i + BATCH));
+}
+
+async function writeBatch(files: OutputFile[]): Promise<void> {
+  const staged: Staged[] = [];
   try {
-    if (IS_ROOT) fchownSync(fd, like.uid, like.gid);
-    fchmodSync(fd, like.mode & PERMISSIONS);
-    const buf = Buffer.from(data, 'utf8');
-    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
-    fsyncSync(fd);
-    closeSync(fd);
-    open = false;
-    renameSync(tmp, dest);
-    renamed = true;
+    for (const file of files) staged.push(stage(file));
+    await Promise.all(staged.map((s) => fsyncAsync(s.fd!)));
+    for (const s of staged) {
+      closeSync(s.fd!);
+      s.fd = undefined;
+      renameSync(s.tmp, s.file.dest);
+      s.tmp = '';
+    }
   } finally {
-    if (!renamed) {
-      if (open) closeSync(fd);
-      try { unlinkSync(tmp); } catch { /* not there */ }
+    for (const s of staged) {
+      if (s.fd !== undefined) closeSync(s.fd);
+      if (s.tmp) {
+        try { unlinkSync(s.tmp); } catch { /* not there */ }
+      }
     }
   }
 }
 
-/** Makes renames in `dir` durable (a crash right after start must not lose the files). */
-export function syncDirectory(dir: string): void {
+/** A temp file next to the destination, already with the final owner and mode, then the data. */
+function stage(file: OutputFile): Staged {
+  const tmp = join(dirname(file.dest), `.${basename(file.dest)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const staged: Staged = { file, tmp, fd };
   try {
-    const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-    try { fsyncSync(fd); } finally { closeSync(fd); }
-  } catch {
-    // Some filesystems refuse fsync on directories; the data itself is already synced.
+    if (IS_ROOT) fchownSync(fd, file.like.uid, file.like.gid);
+    fchmodSync(fd, file.like.mode & PERMISSIONS);
+    const buf = Buffer.from(file.data, 'utf8');
+    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
+    return staged;
+  } catch (err) {
+    closeSync(fd);
+    try { unlinkSync(tmp); } catch { /* not there */ }
+    throw err;
   }
+}
+
+function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Makes the renames in these directories durable (concurrently, like the files' fsyncs). */
+export async function syncDirectories(dirs: Iterable<string>): Promise<void> {
+  await Promise.all([...dirs].map(async (dir) => {
+    let fd: number | undefined;
+    try {
+      fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+      await fsyncAsync(fd);
+    } catch {
+      // Some filesystems refuse fsync on directories; the data itself is already synced.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }));
 }
