@@ -48,14 +48,16 @@ Options:
 ${lines.join('\n')}
 
 Every option can also be set with an environment variable, e.g. ${envName(specs.find((s) => s.name === 'grace') ?? specs[0]!)}=10
-or in the YAML config file (grace: 10). Precedence: command line, environment, config file.
+(lists comma-separated), or in the YAML config file (grace: 10). Precedence: command line,
+environment, config file. Invoked as \`tini\` or \`dumb-init\` (a symlink), the entrypoint accepts
+that tool's command line and environment variables instead.
 
 Examples:
-  ENTRYPOINT ["entrypoint", "--"]                 in a Dockerfile, with CMD the application
-  entrypoint -- node server.js                    forward signals, reap zombies, pass the exit code
-  entrypoint -r term:quit -- nginx -g 'daemon off;'   rewrite SIGTERM to SIGQUIT for the child
-  entrypoint --no-init -- app                      configure, then exec the app (no init stays)
-  entrypoint -t ./templates -o / -- app            render ./templates/** into / first
-  #!/usr/bin/entrypoint /bin/sh                   as a script interpreter
+  ENTRYPOINT ["entrypoint", "--"]                    in a Dockerfile, with CMD the application
+  entrypoint -- node server.js                       forward signals, reap zombies, pass exit codes
+  entrypoint -r term:quit -- nginx -g 'daemon off;'  rewrite SIGTERM to SIGQUIT for the child
+  entrypoint --no-init -- app                        configure, then exec the app (no init stays)
+  entrypoint -t ./templates -o / -- app              render ./templates/** into / first
+  #!/usr/bin/entrypoint /bin/sh                      as a script interpreter
 `;
 }
