@@ -258,12 +258,11 @@ def orphans():
 
 
 def zombies_of(pid):
-    kids = children(pid)
-    return kids, sum(1 for k in kids if state(k) == 'Z')
+    return [k for k in children(pid) if state(k) == 'Z']
 
 
 def bench_reap(spec, env):
-    out = {}
+    """Rounds alternate between the inits. In each, the init is stopped while the zombies pile up."""
     n = spec['zombies']
     out = {t['name']: [] for t in spec['targets']}
     for _ in range(spec['rounds']):
@@ -283,13 +282,12 @@ def bench_reap(spec, env):
                 wait_until(lambda: state(ipid) == 'T', 5, 'the init to stop')
                 os.write(win, b'g')
                 made = int(read_line(rout, 120).split()[1])
-                # Every orphan has exited and been re-parented: `made` zombies wait for the stopped init.
-                wait_until(lambda: zombies_of(ipid)[1] >= made, 60, f'{made} zombies')
-                # Both kinds of init reap in the order of the children list (oldest first), so the
+                wait_until(lambda: len(zombies_of(ipid)) >= made, 60, f'{made} zombies')
+                # Every init here reaps in the order of the children list (oldest first), so the
                 # first and last zombies of that list mark the first and last reap. Watching their
                 # /proc entries is cheap; re-reading the whole list would take the tasklist lock
                 # that every reap needs, and slow down the very thing measured.
-                kids = [k for k in children(ipid) if state(k) == 'Z']
+                kids = zombies_of(ipid)
                 first_z, last_z = f'/proc/{kids[0]}', f'/proc/{kids[-1]}'
                 first = None
                 t0 = time.perf_counter_ns()
