@@ -7,7 +7,7 @@
  * written is not trusted: it must be ours and not group- or world-writable, else the cache
  * falls back to memory. A missing, read-only or unusable directory is never an error.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Entrypoint } from '../../src/context';
@@ -23,9 +23,14 @@ export interface Cache {
   set(key: string, data: string | Buffer): void;
 }
 
+// node:crypto costs 7-18 ms to load (OpenSSL start-up): only a start that uses the cache pays it.
+function crypto(): typeof Crypto {
+  return require('node:crypto');
+}
+
 /** sha256 over the parts, each length-prefixed so that ('ab','c') and ('a','bc') differ. */
 export function cacheKey(...parts: (string | Buffer)[]): string {
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   for (const p of parts) {
     const b = typeof p === 'string' ? Buffer.from(p) : p;
     h.update(`${b.length}:`);
@@ -67,7 +72,7 @@ class DiskCache implements Cache {
       this.memory.set(key, buf);
       return;
     }
-    const tmp = join(this.dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = join(this.dir, `.${key}.${crypto().randomBytes(6).toString('hex')}.tmp`);
     try {
       const fd = openSync(tmp, 'wx', 0o600);
       try {

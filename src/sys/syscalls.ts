@@ -191,9 +191,19 @@ export function reapAny(): number {
   return rc > 0 ? rc : 0;
 }
 
-/** kill(2). Returns 0 or the errno; ESRCH is an answer, not a failure, for a forwarder. */
+/**
+ * kill(2). Returns 0 or the errno; ESRCH is an answer, not a failure, for a forwarder. Node's
+ * process.kill is kill(2) itself (negative pids reach process groups), and using it keeps the
+ * signal path free of the FFI's ~10 ms first load.
+ */
 export function kill(pid: number, signal: number): number {
-  return lib().kill(pid, signal) < 0 ? errno() : 0;
+  try {
+    process.kill(pid, signal);
+    return 0;
+  } catch (err) {
+    const errno = (err as NodeJS.ErrnoException).errno;
+    return typeof errno === 'number' ? Math.abs(errno) : ERRNO.ESRCH;
+  }
 }
 
 export function processGroup(): number {
