@@ -62,7 +62,13 @@ export function createEngine(roots: string[], cache: Cache): Engine {
         if (!target) continue;
         if (!isInside(real, target)) throw new EntrypointError(`template ${path} resolves to ${target}, outside ${root}`);
         if (!statSync(target).isFile()) continue;
-        return { src: load(name, path, readFileSync(target, 'utf8')), path, noCache: false };
+        let source: string;
+        try {
+          source = readFileSync(target, 'utf8');
+        } catch (err) {
+          throw new EntrypointError(`template ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+        return { src: load(name, path, source), path, noCache: false };
       }
       return null;
     },

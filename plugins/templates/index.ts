@@ -28,10 +28,17 @@ export const DEFAULT_TEMPLATES_DIR = '/templates';
 export const DEFAULT_OUTPUT_DIR = '/';
 export const DEFAULT_JINJA_DIR = '/jinja';
 
-/** The include roots, in lookup order; a jinja dir inside the templates dir is refused. */
-function includeRoots(templates: string, jinja: string): string[] {
-  if (!jinja) return [templates];
+/**
+ * The include roots, in lookup order. Refused: a jinja dir inside the templates dir (its
+ * include-only files would be rendered too) and an output dir equal to the templates dir
+ * (--force-render would overwrite the templates with their own output).
+ */
+function includeRoots(templates: string, jinja: string, output: string): string[] {
   const realTemplates = realPath(templates);
+  if (realTemplates && realTemplates === realPath(output)) {
+    throw new EntrypointError(`--output ${output} is the templates directory ${templates}`, 2);
+  }
+  if (!jinja) return [templates];
   const realJinja = realPath(jinja);
   if (realTemplates && realJinja && isInside(realTemplates, realJinja)) {
     throw new EntrypointError(`--jinja ${jinja} is inside --templates ${templates}: include-only templates would be rendered too`, 2);
@@ -54,7 +61,7 @@ export default definePlugin({
     const jinja = ep.option<string>('jinja');
     // Checked up front: a bad pair of directories is a configuration error even when no
     // template happens to need an include.
-    const roots = includeRoots(templates, jinja);
+    const roots = includeRoots(templates, jinja, output);
 
     let engine: Engine | undefined;
     const getEngine = (): Engine => {

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IS_ROOT, run } from '../helpers/cli';
+import { spawnSync } from 'node:child_process';
+import { ENTRYPOINT, IS_ROOT, hasCommand, run } from '../helpers/cli';
 import { errorLine, listTree, templateScratch } from './fixture';
 
 test('a nested tree renders to the same paths, empty directories included', () => {
@@ -111,4 +112,29 @@ test('the options work from the environment too', () => {
   const r = run(['--cache-dir', s.C, '--', 'true'], { env: { X: 'env', ENTRYPOINT_TEMPLATES: s.T, ENTRYPOINT_OUTPUT: out, ENTRYPOINT_JINJA: '' } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(join(out, 'f'), 'utf8'), 'env\n');
+});
+
+test('as non-root, owners are not copied and that is not an error', { skip: !(IS_ROOT && hasCommand('setpriv')) && 'needs root and setpriv' }, () => {
+  const s = templateScratch();
+  s.template('etc/app.conf', 'user {{ V }}\n', 0o644);
+  chownSync(join(s.T, 'etc/app.conf'), 0, 0);
+  mkdirSync(s.O);
+  chownSync(s.O, 1234, 1234);
+  chmodSync(s.dir, 0o755);
+  const r = spawnSync('setpriv', ['--reuid', '1234', '--regid', '1234', '--clear-groups', ENTRYPOINT, '-t', s.T, '-o', s.O, '-j', s.J, '--cache-dir', '', '--', 'true'], {
+    env: { ...process.env, V: 'v' }, encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const st = statSync(join(s.O, 'etc/app.conf'));
+  assert.deepEqual([st.uid, st.mode & 0o7777], [1234, 0o644]);
+  assert.equal(readFileSync(join(s.O, 'etc/app.conf'), 'utf8'), 'user v\n');
+});
+
+test('an output directory that is the templates directory is refused', () => {
+  const s = templateScratch();
+  s.template('a', 'a\n');
+  const r = s.render({ extra: ['-o', s.T, '--force-render'] });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--output .* is the templates directory/);
+  assert.equal(readFileSync(join(s.T, 'a'), 'utf8'), 'a\n');
 });
