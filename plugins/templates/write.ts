@@ -4,7 +4,6 @@
  * (so no reader ever sees a secret under looser permissions), is fsync'ed, then renamed over
  * the destination. rename() replaces a symlink itself, never what it points to.
  */
-import { randomBytes } from 'node:crypto';
 import {
   chmodSync, chownSync, closeSync, constants, fchmodSync, fchownSync, fsync, mkdirSync, openSync, renameSync,
   unlinkSync, writeSync, type Stats,
@@ -36,6 +35,11 @@ interface Staged {
   file: OutputFile;
   tmp: string;
   fd: number | undefined;
+}
+
+/** A random temp-file suffix. node:crypto is loaded only here: it costs 7-18 ms to load. */
+function randomSuffix(): string {
+  return (require('node:crypto') as typeof import('node:crypto')).randomBytes(6).toString('hex');
 }
 
 /** At most this many temp files are open at once (fds are finite). */
@@ -73,7 +77,7 @@ async function writeBatch(files: OutputFile[]): Promise<void> {
 
 /** A temp file next to the destination, already with the final owner and mode, then the data. */
 function stage(file: OutputFile): Staged {
-  const tmp = join(dirname(file.dest), `.${basename(file.dest)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dirname(file.dest), `.${basename(file.dest)}.${randomSuffix()}.tmp`);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   const staged: Staged = { file, tmp, fd };
   try {
