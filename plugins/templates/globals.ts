@@ -109,6 +109,13 @@ function segmentRegExp(segment: string): RegExp {
 
 type Context = { ctx: Record<string, unknown> };
 
+/** The objects namespace() made: the only ones `{% set ns.attr = … %}` may change. */
+const namespaces = new WeakSet<object>();
+
+export function isNamespace(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && namespaces.has(v);
+}
+
 export const jinjaGlobals: Record<string, (...args: any[]) => unknown> = {
   min: extreme(-1, 'min'),
   max: extreme(1, 'max'),
@@ -131,6 +138,8 @@ export const jinjaGlobals: Record<string, (...args: any[]) => unknown> = {
   },
   namespace: (...args: unknown[]) => {
     const { positional, keywords } = splitArguments(args);
-    return Object.assign({}, ...positional.map((p) => (p && typeof p === 'object' ? p : {})), keywords);
+    const ns = Object.assign({}, ...positional.map((p) => (p && typeof p === 'object' ? p : {})), keywords);
+    namespaces.add(ns);
+    return ns;
   },
 };

@@ -9,6 +9,7 @@
  * plain JS that can be cached on disk and loaded without running this compiler again.
  */
 import type * as Nunjucks from 'nunjucks';
+import { isNamespace } from './globals';
 
 /** An error raised by template code, with the position it happened at (1-based). */
 export class TemplateFault extends Error {
@@ -29,6 +30,11 @@ export const strictRuntime = {
   member(value: unknown, path: string, line: number, col: number): unknown {
     if (value === undefined) throw new TemplateFault(`'${path}' is undefined`, line, col);
     return value;
+  },
+  /** `{% set ns.attr = value %}`: as in Jinja, only a namespace() takes attribute assignment. */
+  setAttribute(target: unknown, key: unknown, line: number, col: number, value: unknown): void {
+    if (!isNamespace(target)) throw new TemplateFault(`cannot assign '${String(key)}': only namespace() objects take attribute assignment`, line, col);
+    (target as Record<string, unknown>)[String(key)] = value;
   },
   /** `{{ value }}`: null prints as Jinja's `None`; an expression without a value is an error. */
   output(value: unknown, line: number, col: number): unknown {
@@ -121,6 +127,25 @@ export function strictCompilerClass(nunjucks: typeof Nunjucks) {
       const test = node.right?.name ? node.right.name.value : node.right?.value;
       if (LENIENT_TESTS.has(String(test)) && node.left) this.lenient = node.left;
       super.compileIs(node, frame);
+    }
+
+    /** Adds Jinja's `{% set ns.count = ns.count + 1 %}` (nunjucks only assigns plain names). */
+    compileSet(node: Node & { targets: Node[]; value: Node | null; body: Node }, frame: unknown): void {
+      const [target] = node.targets;
+      if (node.targets.length === 1 && target?.typename === 'LookupVal') {
+        this._emit('env.jinja.setAttribute(');
+        this._compileExpression(target.target, frame);
+        this._emit(', ');
+        this._compileExpression(target.val, frame);
+        this._emit(`, ${target.lineno + 1}, ${target.colno + 1}, `);
+        if (node.value) this._compileExpression(node.value, frame);
+        else this.compile(node.body, frame);
+        this._emitLine(');');
+        return;
+      }
+      const bad = node.targets.find((t) => t.typename !== 'Symbol');
+      if (bad) this.fail('set: can only assign to names and to namespace() attributes', bad.lineno, bad.colno);
+      super.compileSet(node, frame);
     }
 
     compileOutput(node: Node, frame: unknown): void {

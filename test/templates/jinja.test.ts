@@ -108,6 +108,7 @@ test("the seed's filters and globals, and Jinja built-ins nunjucks lacks", () =>
     ['{{ min(3, 1, 2) }} {{ max([4, 9]) }} {{ abs(-42) }} {{ round(3.14159) }} {{ round(3.14159, 1) }} {{ round(2.5) }}', '1 9 42 3 3.1 2'],
     ['{{ all([1, 0]) }} {{ any([0, 1]) }} {{ zip([0, 1], [1, 2]) | tojson }}', 'false true [[0, 1], [1, 2]]'],
     ['{{ dict(a=1, b="x") | tojson }} {% set ns = namespace(n=0) %}{% for i in [1, 2, 3] %}{% do ns.update({"n": ns.n + i}) %}{% endfor %}{{ ns.n }}', '{"a": 1, "b": "x"} 6'],
+    ['{% set ns = namespace(n=0, s="") %}{% for i in [1, 2, 3] %}{% set ns.n = ns.n + i %}{% set ns.s %}{{ ns.s }}{{ i }}{% endset %}{% endfor %}{{ ns.n }} {{ ns.s }}', '6 123'],
     ['{{ context().V }} {{ "V" in context() }}', 'v true'],
     ['{{ glob(GLOB) | length }} {{ glob(GLOB)[0] | replace(BASE, "") }}', '2 /g/a.txt'],
     ['{{ [1, 2, 3][1:] | tojson }} {{ True }} {{ "%s" | length }}', '[2, 3] true 2'],
@@ -126,6 +127,14 @@ test("the seed's filters and globals, and Jinja built-ins nunjucks lacks", () =>
     assert.equal(got.slice(at, at + n).join('\n'), want, src);
     at += n;
   }
+});
+
+test('only a namespace() takes attribute assignment', () => {
+  const s = templateScratch();
+  s.template('ns.conf', '{% set d = dict(a=1) %}\n{% set d.a = 2 %}\n');
+  const r = s.render();
+  assert.equal(r.code, 1);
+  assert.match(errorLine(r.stderr), /ns\.conf:2:\d+: cannot assign 'a': only namespace\(\) objects take attribute assignment$/);
 });
 
 test('fatal_error stops the start with the message and position', () => {
