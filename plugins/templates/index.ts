@@ -89,6 +89,9 @@ export default definePlugin({
       }
       const written = await renderTree(tree, getEngine, variables, { templates, output, force: ep.option<boolean>('force-render'), log: ep.log });
       report(`rendered ${written} of ${tree.files.length} files into ${output}`);
+      // PID 1 lives as long as the container: keep the compiled templates only if the command
+      // line still needs them (getEngine would rebuild the engine anyway).
+      if (!ep.command.some(hasTemplateSyntax)) engine = undefined;
     });
 
     if (ep.option<boolean>('no-render-args')) return;

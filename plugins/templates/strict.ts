@@ -129,6 +129,17 @@ export function strictCompilerClass(nunjucks: typeof Nunjucks) {
       super.compileIs(node, frame);
     }
 
+    /**
+     * Jinja's `{% for x in xs if cond %}` filters the loop (and loop.index counts the kept
+     * items); nunjucks parses it as `xs if cond else ''` and silently renders nothing. Refuse it.
+     */
+    compileFor(node: Node & { arr: Node & { else_?: unknown } }, frame: unknown): void {
+      if (node.arr.typename === 'InlineIf' && node.arr.else_ === null) {
+        this.fail("'for … in … if …' (a filtered loop) is not supported: use '| select…' on the list, or an 'if' inside the loop", node.arr.lineno, node.arr.colno);
+      }
+      super.compileFor(node, frame);
+    }
+
     /** Adds Jinja's `{% set ns.count = ns.count + 1 %}` (nunjucks only assigns plain names). */
     compileSet(node: Node & { targets: Node[]; value: Node | null; body: Node }, frame: unknown): void {
       const [target] = node.targets;

@@ -160,6 +160,9 @@ test('a syntax error names file, line and column and shows the line', () => {
   s.template('bad.conf', '{% with x = 1 %}{% endwith %}');
   r = s.render();
   assert.match(errorLine(r.stderr), /bad\.conf:1:4: syntax error: unknown block tag: with$/);
+  s.template('bad.conf', '{% for x in [1, 2] if x > 1 %}{{ x }}{% endfor %}');
+  r = s.render();
+  assert.match(errorLine(r.stderr), /bad\.conf:1:\d+: syntax error: 'for … in … if …' \(a filtered loop\) is not supported/);
   s.template('bad.conf', 'a\n{{ V');
   r = s.render();
   assert.match(errorLine(r.stderr), /bad\.conf:2: syntax error: expected variable end$/);
