@@ -10,11 +10,17 @@
  */
 import type { Entrypoint } from '../../src/context';
 import { definePlugin } from '../../src/plugin';
+import { EntrypointError } from '../../src/errors';
 import { resolveCommand } from '../../src/resolveCommand';
 import { spawnPlain } from './plain';
 import { controllingTerminal, spawnOnTerminal } from './terminal';
 
 export const PLUGIN_NAME = 'spawner';
+
+function parseExitCode(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) > 255) throw new Error(`expected an exit code 0-255, got '${raw}'`);
+  return Number(raw);
+}
 
 export default definePlugin({
   name: PLUGIN_NAME,
@@ -23,13 +29,24 @@ export default definePlugin({
       name: 'no-setsid', short: 'c', aliases: ['single-child'], kind: 'flag',
       description: 'signal the child process only, not its whole process group',
     },
+    {
+      name: 'exec-failure-code', kind: 'value', arg: 'CODE', hidden: true, parse: parseExitCode,
+      description: 'exit code when the command cannot be executed, instead of 127/126 (dumb-init exits 2)',
+    },
   ],
   apply(ep: Entrypoint) {
     const groupSignals = !ep.option<boolean>('no-setsid');
+    const execFailureCode = ep.option<number | undefined>('exec-failure-code');
     ep.hooks.launch.tapPromise(PLUGIN_NAME, async (command) => {
-      const path = resolveCommand(command.file, command.env);
-      if (controllingTerminal(0)) return spawnOnTerminal(ep, command, path, groupSignals);
-      return spawnPlain(ep, command, path, groupSignals);
+      try {
+        const path = resolveCommand(command.file, command.env);
+        if (controllingTerminal(0)) return await spawnOnTerminal(ep, command, path, groupSignals);
+        return await spawnPlain(ep, command, path, groupSignals);
+      } catch (err) {
+        // A command that cannot be started is an EntrypointError carrying the shell's 127/126.
+        if (execFailureCode === undefined || !(err instanceof EntrypointError)) throw err;
+        throw new EntrypointError(err.message, execFailureCode);
+      }
     });
   },
 });
