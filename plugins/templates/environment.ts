@@ -21,7 +21,11 @@ import { jinjaGlobals } from './globals';
 import { isInside, realPath, safeRelative } from './paths';
 import { DoExtension, strictRuntime } from './strict';
 
-/** Jinja's defaults: no autoescape (these are config files, not HTML), no block trimming. */
+/**
+ * Jinja's defaults: no autoescape (these are config files, not HTML), no block trimming.
+ * `dev: true` only stops nunjucks from replacing each error by a bare copy of its message, which
+ * would lose the `cause` chain that errors.ts reads the position from (no stack is ever shown).
+ */
 const ENV_OPTIONS = { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false, dev: true };
 
 let compatInstalled = false;
