@@ -182,6 +182,15 @@ describe('tini personality', () => {
     assert.equal(missing.stderr.trim().split('\n').length, 1);
   });
 
+  test('ENTRYPOINT_* variables still apply, below tini\'s own flags and variables', () => {
+    const env = { ENTRYPOINT_REMAP_EXIT: '3' };
+    assert.equal(ours(bin.dir, 'tini', ['--', 'sh', '-c', 'exit 3'], { env }).code, 0);
+    assert.equal(ours(bin.dir, 'tini', ['-e', '4', '--', 'sh', '-c', 'exit 3'], { env }).code, 3);
+    // tini's default (signal the child only) is explicit, so it beats ENTRYPOINT_NO_SETSID.
+    assert.equal(ownSession(ours(bin.dir, 'tini', ['--', ...SESSION], { env: { ENTRYPOINT_NO_SETSID: '0' } }).stdout), false);
+    assert.equal(ours(bin.dir, 'tini', ['--', 'true'], { env: { ENTRYPOINT_GRACE: 'abc' } }).code, 2);
+  });
+
   test('--compat tini and ENTRYPOINT_COMPAT=tini select the same personality', () => {
     assert.match(run(['--compat', 'tini', '-h']).stdout, /^tini \(tini version/);
     assert.match(run(['--compat=tini', '--version']).stdout, /^tini version/);
