@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { ENTRYPOINT, IS_ROOT, run, start } from '../helpers/cli';
+import { ENTRYPOINT, IS_ROOT, ROOT, run, start } from '../helpers/cli';
 
 test('--no-init keeps the pid: the command is the process we started', async () => {
   const ep = start(['--no-init', '--', 'sh', '-c', 'echo "pid=$$"; cat /proc/$$/status | grep -E "^(SigIgn|SigBlk)"']);
@@ -42,4 +42,18 @@ test('--no-init with a missing command fails with 127 and one line', () => {
   assert.equal(r.code, 127);
   assert.equal(r.stderr.trim().split('\n').length, 1);
   assert.match(r.stderr, /no-such-command-xyz: command not found/);
+});
+
+test('--no-init stops helper processes started by plugins before the exec', () => {
+  const { mkdtempSync, readFileSync, rmSync } = require('node:fs') as typeof import('node:fs');
+  const dir = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'pid1-exec-'));
+  try {
+    const pidFile = `${dir}/helper.pid`;
+    const plugin = `${ROOT}/test/fixtures/init/helper-process.cjs=${JSON.stringify({ pidFile })}`;
+    const r = run(['--no-init', '--plugin', plugin, '--', 'sh', '-c', `kill -0 $(cat ${pidFile}) 2>/dev/null && echo helper-alive || echo helper-gone`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /helper-gone/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
