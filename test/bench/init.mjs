@@ -6,7 +6,7 @@
 // does the statistics, prints the tables and writes test/bench/results/init.json.
 // Knobs (environment): BENCH_ROUNDS (startup pairs, 30), BENCH_SIGNAL_SAMPLES (300),
 // BENCH_ZOMBIES (10000), BENCH_REAP_ROUNDS (3), BENCH_IDLE_SECONDS (30),
-// BENCH_SECTIONS (startup,signal,reap,idle), BENCH_PYTHON.
+// BENCH_SECTIONS (startup,signal,reap,idle), BENCH_PYTHON, BENCH_KEEP_ENV, BENCH_NO_PID1.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
@@ -19,9 +19,14 @@ const BUNDLE = join(ROOT, 'dist/entrypoint.cjs');
 const MEASURE = join(ROOT, 'test/bench/measure.py');
 const RESULTS = join(ROOT, 'test/bench/results/init.json');
 
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
 const num = (name, dflt) => {
   const v = Number(process.env[name] ?? dflt);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  if (!Number.isFinite(v) || v <= 0) fail(`${name} must be a positive number, not '${process.env[name]}'`);
   return v;
 };
 const knobs = {
@@ -53,11 +58,6 @@ function which(cmd) {
     }
   }
   return undefined;
-}
-
-function fail(message) {
-  console.error(`bench: ${message}`);
-  process.exit(1);
 }
 
 if (!existsSync(BUNDLE)) fail('dist/entrypoint.cjs is missing: run `npm run build` first');
