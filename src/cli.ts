@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     specs = specs.concat(extra.flatMap((p) => p.options ?? []));
 
     const cli: CompatArgs = compat ?? parseArgs(argv, specs);
+    if (cli.values.has('compat')) throw new UsageError('--compat must be the first argument');
     if (cli.values.get('help')) {
       process.stdout.write(helpText(specs, VERSION));
       return 0;

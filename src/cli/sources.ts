@@ -114,7 +114,7 @@ export function fromConfigFile(file: ConfigFile, specs: OptionSpec[], tolerant =
   for (const [key, value] of Object.entries(file.doc)) {
     const spec = byName.get(key);
     const where = `config file ${file.path}: key '${key}'`;
-    if (!spec || key === 'config' || key === 'help' || key === 'version') {
+    if (!spec || key === 'config' || key === 'help' || key === 'version' || key === 'compat') {
       if (tolerant) continue;
       throw new UsageError(`config file ${file.path}: unknown key '${key}'`);
     }

@@ -71,6 +71,10 @@ describe('bad input: one line, exit 2, nothing started', () => {
     assert.match(r.stderr, /^\[entrypoint\] error: option '--grace' needs a value \(SECONDS\)/);
   });
 
+  test('--compat anywhere but first', () => {
+    rejects(['-v', '--compat', 'tini'], /--compat must be the first argument/);
+  });
+
   test('missing command', () => {
     for (const args of [[], ['-v'], ['--']]) {
       const r = run(args);

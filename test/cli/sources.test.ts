@@ -88,7 +88,7 @@ describe('bad config files: exit 2 naming the file (and key, or line:col)', () =
   test('unknown keys, and keys that are not options of a file', () => {
     const file = config('grace: 3\nbogus: 1\n');
     rejects(['--config', file], new RegExp(`config file ${file}: unknown key 'bogus'`));
-    for (const key of ['config', 'help', 'version']) rejects(['--config', config(`${key}: x\n`)], new RegExp(`unknown key '${key}'`));
+    for (const key of ['config', 'help', 'version', 'compat']) rejects(['--config', config(`${key}: x\n`)], new RegExp(`unknown key '${key}'`));
   });
 
   test('bad YAML gives file:line:col', () => {
