@@ -36,7 +36,9 @@ const knobs = {
   reapRounds: num('BENCH_REAP_ROUNDS', 3),
   idleSeconds: num('BENCH_IDLE_SECONDS', 30),
 };
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'startup,signal,reap,idle').split(','));
+const SECTIONS = ['startup', 'signal', 'reap', 'idle'];
+const sections = new Set((process.env.BENCH_SECTIONS ?? SECTIONS.join(',')).split(','));
+for (const s of sections) if (!SECTIONS.includes(s)) fail(`BENCH_SECTIONS: unknown section '${s}' (known: ${SECTIONS.join(', ')})`);
 
 /** The project's targets for the entrypoint (issue #3). */
 const TARGETS = {
