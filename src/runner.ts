@@ -5,6 +5,7 @@
 import type { Entrypoint } from './context';
 import type { SignalEvent, Variables } from './hooks';
 import { killEverything } from './teardown';
+import { SIG } from './sys/syscalls';
 import { FORWARDABLE, STOP_SIGNALS, nodeSignalEvent, signalName } from './signals';
 
 /** Runs the entrypoint to the end and resolves with the exit code. */
@@ -44,7 +45,10 @@ export async function run(ep: Entrypoint): Promise<number> {
  */
 function listenForSignals(ep: Entrypoint): { signal: number } {
   const stopped = { signal: 0 };
+  // Under `node --cpu-prof`, SIGPROF is V8's sampling tick: a listener would end the profile.
+  const profiling = process.execArgv.some((a) => a.startsWith('--cpu-prof'));
   for (const num of FORWARDABLE) {
+    if (profiling && num === SIG.PROF) continue;
     process.on(nodeSignalEvent(num), () => {
       if (ep.main) {
         const event: SignalEvent = { received: num, deliver: num };
