@@ -7,7 +7,7 @@
  *   @scope           @scope/pid1-plugin
  * Any failure (not found, bad JSON, throws on load, not a plugin) is a usage error naming it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from './errors';
 import type { Plugin, PluginFactory } from './plugin';
@@ -67,9 +67,24 @@ export function parsePluginSpec(spec: string): { name: string; options: Record<s
   }
 }
 
+/**
+ * The entrypoint usually runs as root and a plugin is code it runs: refuse one that anybody
+ * could have changed (a world-writable file, or a file in a world-writable directory without
+ * the sticky bit, where anybody may replace it).
+ */
+function checkNotWorldWritable(name: string, file: string): void {
+  for (const [path, isDir] of [[file, false], [dirname(file), true]] as const) {
+    const mode = statSync(path).mode;
+    if (mode & 0o002 && !(isDir && mode & 0o1000)) {
+      throw new UsageError(`plugin '${name}': ${path} is world-writable (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}); run chmod o-w on it`);
+    }
+  }
+}
+
 export function loadPlugin(spec: string): Plugin {
   const { name, options } = parsePluginSpec(spec);
   const file = resolvePlugin(name);
+  checkNotWorldWritable(name, file);
   let exported: unknown;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -5,7 +5,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT, run, type RunOptions } from '../helpers/cli';
@@ -151,6 +151,15 @@ describe('plugins that fail: one line naming the plugin, nothing started', () =>
 
   test('is not a plugin', () => {
     rejects(['--plugin', 'nothing'], /plugin 'nothing' \(.*pid1-plugin-nothing.*\) does not export a plugin/);
+  });
+
+  test('anybody could have changed it: a world-writable file or directory', () => {
+    pkg(image, 'pid1-plugin-open-file');
+    chmodSync(join(image, 'node_modules', 'pid1-plugin-open-file', 'main.js'), 0o666);
+    rejects(['--plugin', 'open-file'], /plugin 'open-file': \S+pid1-plugin-open-file\/main\.js is world-writable \(mode 0666\); run chmod o-w on it/);
+    pkg(image, 'pid1-plugin-open-dir');
+    chmodSync(join(image, 'node_modules', 'pid1-plugin-open-dir'), 0o777);
+    rejects(['--plugin', 'open-dir'], /plugin 'open-dir': \S+pid1-plugin-open-dir is world-writable \(mode 0777\)/);
   });
 
   test('throws in apply: exit 2', () => {
