@@ -57,8 +57,17 @@ async function main(argv: string[]): Promise<number> {
     const configFile = readConfigFile(configPath ?? DEFAULT_CONFIG_FILE, configPath !== undefined);
     const fileValues = fromConfigFile(configFile, specs, true);
     const pluginSpecs = (early?.values.get('plugin') ?? earlyEnv.get('plugin') ?? fileValues.get('plugin') ?? []) as string[];
-    const extra: Plugin[] = pluginSpecs.map(loadPlugin);
+    let extra: Plugin[] = pluginSpecs.map(loadPlugin);
     specs = specs.concat(extra.flatMap((p) => p.options ?? []));
+    // The first look may have stopped at a plugin's own `--option VALUE` (unknown then): now that
+    // its options are known, look again for a --plugin after it.
+    while (early?.values.has('plugin')) {
+      const found = (parseArgs(argv, specs, true).values.get('plugin') ?? []) as string[];
+      if (found.length <= extra.length) break;
+      const more = found.slice(extra.length).map(loadPlugin);
+      extra = extra.concat(more);
+      specs = specs.concat(more.flatMap((p) => p.options ?? []));
+    }
 
     const cli: CompatArgs = compat ?? parseArgs(argv, specs);
     if (cli.values.has('compat')) throw new UsageError('--compat must be the first argument');

@@ -122,6 +122,13 @@ describe('options of and for a plugin', () => {
     assert.equal(probe(['--plugin', 'probe', '--probe-greeting', 'cli'], { env: { ENTRYPOINT_PROBE_GREETING: 'env' } }).greeting, 'cli');
   });
 
+  test('a --plugin after another plugin\'s `--option VALUE` is loaded too', () => {
+    const cmd = probeCommand();
+    const r = run(['--plugin', 'probe', '--probe-greeting', 'hi', '--plugin', 'esm-default', '--', ...cmd.argv], opts());
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '"esm"', 'esm-default loaded: its spawn tap runs last');
+  });
+
   test('--help lists a loaded plugin\'s options', () => {
     const r = run(['--plugin', 'probe', '--help'], opts());
     assert.equal(r.code, 0);
