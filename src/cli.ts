@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     const configFile = readConfigFile(configPath ?? DEFAULT_CONFIG_FILE, configPath !== undefined);
     const fileValues = fromConfigFile(configFile, specs, true);
     const pluginSpecs = (early?.values.get('plugin') ?? earlyEnv.get('plugin') ?? fileValues.get('plugin') ?? []) as string[];
+    let loaded = pluginSpecs;
     let extra: Plugin[] = pluginSpecs.map(loadPlugin);
     specs = specs.concat(extra.flatMap((p) => p.options ?? []));
     // The first look may have stopped at a plugin's own `--option VALUE` (unknown then): now that
@@ -64,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     while (early?.values.has('plugin')) {
       const found = (parseArgs(argv, specs, true).values.get('plugin') ?? []) as string[];
       if (found.length <= extra.length) break;
+      loaded = found;
       const more = found.slice(extra.length).map(loadPlugin);
       extra = extra.concat(more);
       specs = specs.concat(more.flatMap((p) => p.options ?? []));
@@ -71,6 +73,11 @@ async function main(argv: string[]): Promise<number> {
 
     const cli: CompatArgs = compat ?? parseArgs(argv, specs);
     if (cli.values.has('compat')) throw new UsageError('--compat must be the first argument');
+    const asked = cli.values.get('plugin') as string[] | undefined;
+    if (asked && asked.join('\n') !== loaded.join('\n')) {
+      const late = asked.find((p) => !loaded.includes(p)) ?? asked[asked.length - 1];
+      throw new UsageError(`--plugin ${late} was not seen before the options around it were known: put --plugin options first`);
+    }
     if (cli.values.get('help')) {
       process.stdout.write(helpText(specs, VERSION));
       return 0;

@@ -129,6 +129,10 @@ describe('options of and for a plugin', () => {
     assert.equal(r.stdout, '"esm"', 'esm-default loaded: its spawn tap runs last');
   });
 
+  test('a --plugin the first look could not see is an error, never silently dropped', () => {
+    rejects(['--probe-greeting', 'hi', '--plugin', 'esm-default'], /--plugin esm-default was not seen before the options around it were known: put --plugin options first/, 2, { env: { ENTRYPOINT_PLUGIN: 'probe' } });
+  });
+
   test('--help lists a loaded plugin\'s options', () => {
     const r = run(['--plugin', 'probe', '--help'], opts());
     assert.equal(r.code, 0);
