@@ -18,6 +18,8 @@
  *     behaviour) also in the tini personality, where tini would keep running;
  *   - log lines are the entrypoint's (`[entrypoint] ...` on stderr), not tini's `[INFO tini]`
  *     on stdout or dumb-init's `[dumb-init]`; error messages name the program by its base name;
+ *   - tini's levels map onto ours: -v (info) already logs every step (debug); -l prints pid1's
+ *     MIT license, not tini's;
  *   - -V / --version print the emulated version followed by pid1's own.
  */
 import { basename } from 'node:path';
