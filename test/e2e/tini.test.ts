@@ -23,7 +23,7 @@ for (const tool of ['tini', 'dumb-init']) {
     test('runs as PID 1 and passes the exit code through', () => {
       const id = run.start(image, ['sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; exit 3; echo end']);
       assert.equal(exitCode(id), 3, logs(id));
-      assert.match(logs(id), /^node -- \S+\/dist\/entrypoint\.cjs -- sh -c /);
+      assert.match(logs(id), /^node (?:--\S+ )*-- \S+\/dist\/entrypoint\.cjs -- sh -c /);
     });
 
     test('podman stop: exit 143 at once', async (t) => {
