@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchEnv } from './env.mjs';
 import { fmt, median, percentile, printTable } from './stats.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -62,14 +63,8 @@ const hooksDir = join(work, 'hooks');
 mkdirSync(hooksDir);
 writeFileSync(join(hooksDir, '10-workers.ts'), HOOK, { mode: 0o644 });
 const warmCache = join(work, 'warm-cache');
-// A small clean environment, as in a container and as in init.mjs: NODE_EXTRA_CA_CERTS alone
-// (set on some dev machines) adds 40 ms to every node start, noise that would swamp a hook's cost.
-// Templates off: only the hook is measured. BENCH_KEEP_ENV=1 passes the caller's environment.
-const KEPT = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
-const base = process.env.BENCH_KEEP_ENV
-  ? { ...process.env }
-  : Object.fromEntries(KEPT.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
-const env = { ...base, ENTRYPOINT_TEMPLATES: '' };
+// Templates off: only the hook is measured.
+const env = benchEnv({ ENTRYPOINT_TEMPLATES: '' });
 
 function timeRun(args) {
   const t0 = process.hrtime.bigint();

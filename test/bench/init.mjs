@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { benchEnv, droppedVariables } from './env.mjs';
 import { fmt, markdownTable, median, percentile, printTable } from './stats.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -71,15 +72,8 @@ const missing = [!tini && 'tini', !dumbInit && 'dumb-init'].filter(Boolean);
 if (missing.length) console.warn(`bench: ${missing.join(' and ')} not installed (apt-get install -y tini dumb-init): left out`);
 const node = which('node') ?? process.execPath; // what the wrapper in src/bin runs
 
-// The children get a small, clean environment, as in a container: no option of ours, and none
-// of the caller's NODE_* settings. NODE_EXTRA_CA_CERTS alone (set on some dev machines and CI
-// runners) makes every node start parse a CA bundle: +40 ms on `node -e 0`, which would hide
-// the entrypoint's own cost in the ratios. BENCH_KEEP_ENV=1 passes the caller's environment.
-const KEPT = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
-const env = process.env.BENCH_KEEP_ENV
-  ? { ...process.env }
-  : Object.fromEntries(KEPT.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
-const dropped = Object.keys(process.env).filter((k) => /^NODE_|^UV_|^ENTRYPOINT_|^SKIP_ENTRYPOINT$/.test(k) && !(k in env));
+const env = benchEnv();
+const dropped = droppedVariables(env);
 if (dropped.length) console.log(`bench: children run without ${dropped.join(', ')} (BENCH_KEEP_ENV=1 keeps them)`);
 
 const isRoot = process.getuid?.() === 0;

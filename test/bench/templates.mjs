@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchEnv } from './env.mjs';
 import { fmt, markdownTable, median, printTable } from './stats.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -81,9 +82,7 @@ mkdirSync(J);
 const out = (name) => join(tmp, `O-${name}`);
 const warmCache = join(tmp, 'cache-warm');
 const coldCache = join(tmp, 'cache-cold');
-const env = { ...process.env, NAME: 'bench', ITEMS: 'alpha,beta,gamma,delta', DEBUG: '0' };
-delete env.PORT;
-delete env.REGION;
+const env = benchEnv({ NAME: 'bench', ITEMS: 'alpha,beta,gamma,delta', DEBUG: '0' });
 
 const commands = {
   'entrypoint, no templates': { argv: [ENTRYPOINT, '-t', join(tmp, 'none'), '--cache-dir', warmCache, '--', 'true'], clear: [] },
