@@ -6,45 +6,12 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../helpers/cli';
-import { ours, personalityDir, realTool, sameVersion, theirs, type Tool } from './tools';
+import { ours, ownSession, personalityKit, SESSION } from './tools';
 
-const bin = personalityDir();
-const scratch = mkdtempSync(join(tmpdir(), 'pid1-compat-ran-'));
-after(() => {
-  bin.remove();
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-let marks = 0;
-/** A command that leaves a file behind if it runs: proof that nothing was started. */
-function marker(): { argv: string[]; ran(): boolean } {
-  const file = join(scratch, `ran-${++marks}`);
-  return { argv: ['sh', '-c', `touch ${file}`], ran: () => existsSync(file) };
-}
-
-/** Runs `args` through ours and (when installed) the real tool; both must answer the same. */
-function agrees(tool: Tool, args: string[], env: Record<string, string> = {}, compare = { stderr: true }) {
-  const mine = ours(bin.dir, tool, args, { env });
-  if (realTool(tool)) {
-    const real = theirs(tool, args, { env });
-    assert.equal(mine.code, real.code, `exit code of ${tool} ${args.join(' ')}`);
-    assert.equal(sameVersion(mine.stdout), sameVersion(real.stdout), `stdout of ${tool} ${args.join(' ')}`);
-    if (compare.stderr) assert.equal(sameVersion(mine.stderr), sameVersion(real.stderr), `stderr of ${tool} ${args.join(' ')}`);
-  }
-  return mine;
-}
-
-/** The child's session leader and its own pid, as the child sees them. */
-const SESSION = ['sh', '-c', 'set -- $(cut -d")" -f2 /proc/$$/stat); echo "pid=$$ sid=$4"'];
-function ownSession(stdout: string): boolean {
-  const m = /pid=(\d+) sid=(\d+)/.exec(stdout);
-  assert.ok(m, `no session line in ${JSON.stringify(stdout)}`);
-  return m[1] === m[2];
-}
+const { bin, marker, agrees, cleanup } = personalityKit();
+after(cleanup);
 
 describe('tini personality', () => {
   test('-h prints the usage on stdout and exits 0', () => {
