@@ -186,3 +186,12 @@ export function seconds(fn: () => void): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
+/**
+ * `podman stop -t TIMEOUT` of a container whose log already says it is ready; the time it took
+ * (also shown as a test diagnostic) and the exit code it ended with.
+ */
+export function timedStop(id: string, t: { diagnostic(msg: string): void }, timeout = 10): { took: number; code: number } {
+  const took = seconds(() => podmanOk(['stop', '-t', String(timeout), id], { timeoutMs: (timeout + 20) * 1000 }));
+  t.diagnostic(`podman stop took ${took.toFixed(2)} s`);
+  return { took, code: exitCode(id) };
+}

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Containers, exitCode, logs, podmanOk, seconds, unavailable, waitForLog } from './podman';
+import { Containers, logs, podmanOk, timedStop, unavailable, waitForLog } from './podman';
 import { derivedImage } from './image';
 
 const skip = unavailable();
@@ -37,9 +37,8 @@ describe('podman stop', { skip }, () => {
   test('with the entrypoint as PID 1: stops at once, exit 143', async (t) => {
     const id = run.start(image);
     await waitForLog(id, 'ready');
-    const took = seconds(() => podmanOk(['stop', '-t', '10', id]));
-    t.diagnostic(`podman stop took ${took.toFixed(2)} s`);
-    assert.equal(exitCode(id), 143, logs(id));
+    const { took, code } = timedStop(id, t);
+    assert.equal(code, 143, logs(id));
     assert.ok(took < 1.5, `stop took ${took.toFixed(2)} s`);
     assert.ok(!logs(id).includes('end'), 'the shell died of the signal, it did not go on');
   });
@@ -48,18 +47,16 @@ describe('podman stop', { skip }, () => {
     const intImage = derivedImage('stop-int', `ENTRYPOINT ["entrypoint", "--"]\nCMD ["sh", "-c", "${LOOP}"]\nSTOPSIGNAL SIGINT`);
     const id = run.start(intImage);
     await waitForLog(id, 'ready');
-    const took = seconds(() => podmanOk(['stop', '-t', '10', id]));
-    t.diagnostic(`podman stop took ${took.toFixed(2)} s`);
-    assert.equal(exitCode(id), 130, logs(id));
+    const { took, code } = timedStop(id, t);
+    assert.equal(code, 130, logs(id));
     assert.ok(took < 1.5, `stop took ${took.toFixed(2)} s`);
   });
 
   test('control: with sh as PID 1 the stop waits out the timeout, exit 137', async (t) => {
     const id = run.start(image, ['-c', LOOP], ['--entrypoint', 'sh']);
     await waitForLog(id, 'ready');
-    const took = seconds(() => podmanOk(['stop', '-t', '10', id], { timeoutMs: 30_000 }));
-    t.diagnostic(`podman stop took ${took.toFixed(2)} s`);
-    assert.equal(exitCode(id), 137, logs(id));
+    const { took, code } = timedStop(id, t);
+    assert.equal(code, 137, logs(id));
     assert.ok(took >= 10 && took < 12, `stop took ${took.toFixed(2)} s`);
   });
 });

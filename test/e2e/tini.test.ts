@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Containers, exitCode, logs, podmanOk, seconds, unavailable, waitForLog } from './podman';
+import { Containers, exitCode, logs, timedStop, unavailable, waitForLog } from './podman';
 import { derivedImage } from './image';
 
 const skip = unavailable();
@@ -29,9 +29,8 @@ for (const tool of ['tini', 'dumb-init']) {
     test('podman stop: exit 143 at once', async (t) => {
       const id = run.start(image);
       await waitForLog(id, 'ready');
-      const took = seconds(() => podmanOk(['stop', '-t', '10', id]));
-      t.diagnostic(`podman stop took ${took.toFixed(2)} s`);
-      assert.equal(exitCode(id), 143, logs(id));
+      const { took, code } = timedStop(id, t);
+      assert.equal(code, 143, logs(id));
       assert.ok(took < 1.5, `stop took ${took.toFixed(2)} s`);
     });
   });
