@@ -8,7 +8,8 @@ import { definePlugin } from '../../src/plugin';
 
 export const PLUGIN_NAME = 'exit-status';
 
-function parseExitCode(raw: string): number {
+/** An exit code option value: 0-255. */
+export function parseExitCode(raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n > 255) throw new Error(`expected an exit code 0-255, got '${raw}'`);
   return n;

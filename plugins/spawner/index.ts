@@ -12,15 +12,11 @@ import type { Entrypoint } from '../../src/context';
 import { definePlugin } from '../../src/plugin';
 import { EntrypointError } from '../../src/errors';
 import { resolveCommand } from '../../src/resolveCommand';
+import { parseExitCode } from '../exit-status';
 import { spawnPlain } from './plain';
 import { controllingTerminal, spawnOnTerminal } from './terminal';
 
 export const PLUGIN_NAME = 'spawner';
-
-function parseExitCode(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) > 255) throw new Error(`expected an exit code 0-255, got '${raw}'`);
-  return Number(raw);
-}
 
 export default definePlugin({
   name: PLUGIN_NAME,
