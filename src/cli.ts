@@ -1,20 +1,15 @@
 /**
- * The `entrypoint` command: reads the options from their sources, applies the plugins and runs
- * the lifecycle. This is the composition root: the only file of src/ that knows which plugins
- * are built in (through the one list that plugins/ exports).
+ * The `entrypoint` command: reads the command line (src/cli/), applies the plugins, runs the
+ * lifecycle (src/runner.ts), and makes sure that no failure leaves a child behind. This is the
+ * composition root: the only file of src/ that knows which plugins are built in (through the
+ * one list that plugins/ exports).
  */
 import { builtinPlugins } from '../plugins';
 import { Entrypoint } from './context';
 import { EntrypointError, UsageError } from './errors';
 import { Logger } from './log';
-import { loadPlugin } from './loadPlugins';
-import type { OptionSpec, Plugin } from './plugin';
 import { run } from './runner';
-import { CORE_OPTIONS } from './cli/coreOptions';
-import { compatParser, personalityOf, type CompatArgs } from './cli/compat';
-import { helpText } from './cli/help';
-import { parseArgs } from './cli/parse';
-import { DEFAULT_CONFIG_FILE, fromConfigFile, fromEnvironment, readConfigFile, resolveOptions } from './cli/sources';
+import { readCommandLine } from './cli/commandLine';
 import { killEverything } from './teardown';
 
 declare const PID1_VERSION: string;
@@ -39,59 +34,16 @@ async function main(argv: string[]): Promise<number> {
   process.on('unhandledRejection', onCrash);
 
   try {
-    const builtins = builtinPlugins();
-    let specs: OptionSpec[] = [...CORE_OPTIONS, ...builtins.flatMap((p) => p.options ?? [])];
-    const personality = personalityOf(invokedAs, argv, process.env);
-    // A personality reads its tool's command line first: its -h or bad usage ends here.
-    const compat = personality ? compatParser(personality, VERSION)(argv, process.env) : undefined;
-    if (compat?.exit) {
-      process.stdout.write(compat.exit.stdout ?? '');
-      process.stderr.write(compat.exit.stderr ?? '');
-      return compat.exit.code;
+    const line = readCommandLine(argv, process.env, builtinPlugins(), invokedAs, VERSION);
+    if ('exit' in line) {
+      process.stdout.write(line.stdout ?? '');
+      process.stderr.write(line.stderr ?? '');
+      return line.exit;
     }
-
-    // First look: which config file and which third-party plugins (their options are unknown yet).
-    const early = personality ? undefined : parseArgs(argv, specs, true);
-    const earlyEnv = fromEnvironment(CORE_OPTIONS, process.env);
-    const configPath = (early?.values.get('config') ?? earlyEnv.get('config')) as string | undefined;
-    const configFile = readConfigFile(configPath ?? DEFAULT_CONFIG_FILE, configPath !== undefined);
-    const fileValues = fromConfigFile(configFile, specs, true);
-    const pluginSpecs = (early?.values.get('plugin') ?? earlyEnv.get('plugin') ?? fileValues.get('plugin') ?? []) as string[];
-    let loaded = pluginSpecs;
-    let extra: Plugin[] = pluginSpecs.map(loadPlugin);
-    specs = specs.concat(extra.flatMap((p) => p.options ?? []));
-    // The first look may have stopped at a plugin's own `--option VALUE` (unknown then): now that
-    // its options are known, look again for a --plugin after it.
-    while (early?.values.has('plugin')) {
-      const found = (parseArgs(argv, specs, true).values.get('plugin') ?? []) as string[];
-      if (found.length <= extra.length) break;
-      loaded = found;
-      const more = found.slice(extra.length).map(loadPlugin);
-      extra = extra.concat(more);
-      specs = specs.concat(more.flatMap((p) => p.options ?? []));
-    }
-
-    const cli: CompatArgs = compat ?? parseArgs(argv, specs);
-    if (cli.values.has('compat')) throw new UsageError('--compat must be the first argument');
-    const asked = cli.values.get('plugin') as string[] | undefined;
-    if (asked && asked.join('\n') !== loaded.join('\n')) {
-      const late = asked.find((p) => !loaded.includes(p)) ?? asked[asked.length - 1];
-      throw new UsageError(`--plugin ${late} was not seen before the options around it were known: put --plugin options first`);
-    }
-    if (cli.values.get('help')) {
-      process.stdout.write(helpText(specs, VERSION));
-      return 0;
-    }
-    if (cli.values.get('version')) {
-      process.stdout.write(`entrypoint ${VERSION}\n`);
-      return 0;
-    }
-    const options = resolveOptions(specs, cli.values, fromEnvironment(specs, process.env), fromConfigFile(configFile, specs));
+    const { options, command, plugins } = line;
     log.configure(options.verbose ? 'debug' : options.quiet ? 'error' : 'warn', options['log-format'] as 'text' | 'json');
-    if (cli.command.length === 0) throw new UsageError('missing COMMAND');
-
-    ep = new Entrypoint({ options, command: cli.command, log });
-    ep.use([...builtins, ...extra]);
+    ep = new Entrypoint({ options, command, log });
+    ep.use(plugins);
     return await run(ep);
   } catch (err) {
     if (!(err instanceof EntrypointError)) throw err;
