@@ -19,7 +19,7 @@ import { EntrypointError } from '../../src/errors';
 import type { Variables } from '../../src/hooks';
 import { definePlugin } from '../../src/plugin';
 import { expand, singleQuotedKeys } from './expand';
-import { fsReason, readTrustedFile } from './trust';
+import { fsReason, readTrustedFile } from '../../src/trustedFile';
 
 export const PLUGIN_NAME = 'env-files';
 /** Before `*_FILE` secrets (-20), so a .env may name secret files; before the YAML (-10). */

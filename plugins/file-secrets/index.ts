@@ -17,7 +17,7 @@
 import { EntrypointError } from '../../src/errors';
 import type { Variables } from '../../src/hooks';
 import { definePlugin } from '../../src/plugin';
-import { fsReason, readTrustedFile } from '../env-files/trust';
+import { fsReason, readTrustedFile } from '../../src/trustedFile';
 
 export const PLUGIN_NAME = 'file-secrets';
 /** After .env files (-30), which may declare `NAME_FILE`; before the YAML file (-10). */

@@ -21,7 +21,7 @@ import { EntrypointError } from '../../src/errors';
 import type { Variables } from '../../src/hooks';
 import { definePlugin } from '../../src/plugin';
 import { openCache } from '../cache';
-import { fsReason, readTrustedFile } from '../env-files/trust';
+import { fsReason, readTrustedFile } from '../../src/trustedFile';
 import type { HookContext, HookLogger, HookPaths, HookStage } from './api';
 import { HookCompileError, HookCompiler, type CompiledHook } from './compile';
 import { findHookFiles } from './discover';

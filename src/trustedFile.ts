@@ -1,5 +1,5 @@
 /**
- * Reading a file that PID 1 (usually root) will act on: .env files and hook sources. The file
+ * Reading a file that PID 1 (usually root) will act on (.env files, hook sources, secrets). The file
  * is opened once and checked through that same descriptor (fstat), so it cannot be swapped
  * between the check and the read. Symlinks are followed on purpose: Kubernetes mounts
  * ConfigMaps and Secrets as symlinks into a `..data` directory.
