@@ -51,7 +51,9 @@ export interface Plugin {
   apply(entrypoint: Entrypoint): void;
 }
 
-export type PluginFactory = (options: Record<string, unknown>) => Plugin;
+/** A factory export: called with the `--plugin NAME=JSON` options (or `{}`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type PluginFactory<O = any> = (options: O) => Plugin;
 
 /** Identity function that gives a plugin (or a plugin factory) its types. */
 export function definePlugin<T extends Plugin | PluginFactory>(plugin: T): T {

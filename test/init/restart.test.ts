@@ -1,0 +1,20 @@
+/** The `exit` hook is a bail: a plugin may decide to start the command again instead of exiting. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, run } from '../helpers/cli';
+
+test('an exit tap returning { restart: true } starts the command again', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pid1-restart-'));
+  try {
+    const plugin = join(ROOT, 'test', 'fixtures', 'init', 'restart-once.cjs');
+    const counter = join(dir, 'runs');
+    const r = run(['--plugin', plugin, '--', 'sh', '-c', `echo run >> ${counter}; echo "run $(wc -l < ${counter})"; exit 75`]);
+    assert.equal(r.code, 75, r.stderr);
+    assert.equal(r.stdout, 'run 1\nrun 2\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
