@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds dist/ with esbuild:
-//   dist/entrypoint.cjs   the CLI: core, built-in plugins and tapable, one CommonJS file
+//   dist/cli.cjs          the CLI: core, built-in plugins and tapable, one CommonJS file
+//   dist/cli.<hash>.cache V8's code cache for it, made by one real start (see src/boot.ts)
+//   dist/entrypoint.cjs   what the bin runs: loads cli.cjs with that cache
 //   dist/vendor/*.cjs     the heavy libraries (nunjucks, js-yaml, dotenv), one file each
 //   dist/index.cjs        the package's public API (for plugins and hook files)
 // Why the vendor files: V8 must parse every byte of a file it loads, and these libraries are
@@ -10,7 +12,9 @@
 // in the vendor file, which bundles every subpath the CLI uses, so the library's modules exist
 // once (its classes stay the same classes).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -45,7 +49,7 @@ const vendorShims = {
 await build({
   ...common,
   entryPoints: [join(root, 'src/cli.ts')],
-  outfile: join(dist, 'entrypoint.cjs'),
+  outfile: join(dist, 'cli.cjs'),
   external: ['koffi', 'esbuild'],
   define: { PID1_VERSION: JSON.stringify(version) },
   minifyWhitespace: true,
@@ -65,7 +69,24 @@ for (const [pkg, paths] of used) {
   });
 }
 
-// 3. The public API (types come from tsc).
+// 3. The loader and the code cache. The cache is made by a real start run the way the bin runs
+//    it (same V8 flags: V8 rejects a cache made with others).
+const bundleHash = createHash('sha256').update(readFileSync(join(dist, 'cli.cjs'))).digest('hex').slice(0, 16);
+const cacheName = `cli.${bundleHash}.cache`;
+for (const old of readdirSync(dist)) if (/^cli\.[0-9a-f]+\.cache$/.test(old)) rmSync(join(dist, old));
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/boot.ts')],
+  outfile: join(dist, 'entrypoint.cjs'),
+  define: { PID1_BUNDLE: JSON.stringify('cli.cjs'), PID1_CODE_CACHE: JSON.stringify(cacheName) },
+});
+const warm = spawnSync(process.execPath, ['--no-memory-reducer', '--', join(dist, 'entrypoint.cjs'), '--', 'true'], {
+  env: { PATH: process.env.PATH, PID1_BUILD_CODE_CACHE: join(dist, cacheName) },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+if (warm.status !== 0) throw new Error(`the start that makes the code cache failed (${warm.status ?? warm.signal})`);
+
+// 4. The public API (types come from tsc).
 await build({
   ...common,
   entryPoints: [join(root, 'src/index.ts')],

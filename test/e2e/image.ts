@@ -62,7 +62,7 @@ function sharedLibraries(file: string): string[] {
 function runtimePackages(): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const wanted = new Set<string>(Object.keys(pkg.dependencies ?? {}));
-  const bundle = readFileSync(join(ROOT, 'dist', 'entrypoint.cjs'), 'utf8');
+  const bundle = ['cli.cjs', 'entrypoint.cjs'].map((f) => readFileSync(join(ROOT, 'dist', f), 'utf8')).join('\n');
   for (const m of bundle.matchAll(/require\("([^".][^"]*)"\)/g)) {
     const name = m[1]!.startsWith('@') ? m[1]!.split('/').slice(0, 2).join('/') : m[1]!.split('/')[0]!;
     if (!name.startsWith('node:')) wanted.add(name);
@@ -104,7 +104,8 @@ function baseEntries(): Entry[] {
   entries.push(app('package.json'), app('src/bin/entrypoint'));
   for (const f of walk(join(ROOT, 'dist'))) {
     const rel = f.slice(ROOT.length + 1);
-    if (!rel.startsWith('dist/test/')) entries.push(app(rel));
+    // Test builds (dist/test-PID) come and go while other test files run; types are not run.
+    if (!/^dist\/(test|types)[-/]/.test(rel)) entries.push(app(rel));
   }
   const elves: string[] = [node, busybox]; // busybox may be a dynamic build
   for (const name of runtimePackages()) {
