@@ -15,3 +15,28 @@ for (const pid1 of [false, true]) {
     }
   });
 }
+
+test('a missing command exits 127, a non-executable one 126, each with one line naming it', () => {
+  const { chmodSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
+  const dir = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'pid1-exec-'));
+  try {
+    writeFileSync(`${dir}/script`, '#!/bin/sh\necho ran\n');
+    chmodSync(`${dir}/script`, 0o644);
+    const cases: [string[], number, RegExp][] = [
+      [['no-such-command-xyz'], 127, /^\[entrypoint\] error: no-such-command-xyz: command not found$/],
+      [[`${dir}/missing`], 127, /: no such file or directory$/],
+      [[`${dir}/script`], 126, /script: permission denied$/],
+      [[dir], 126, /: is a directory$/],
+    ];
+    for (const [command, code, message] of cases) {
+      const r = run(['--', ...command]);
+      assert.equal(r.code, code, command.join(' '));
+      assert.equal(r.stdout, '', 'nothing ran');
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0]!, message);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
