@@ -49,7 +49,7 @@ export function createEngine(roots: string[], cache: Cache): Engine {
   const doExtension = new DoExtension();
   const compiler = new TemplateCompiler(nunjucks, cache, [doExtension], {
     autoescape: ENV_OPTIONS.autoescape, trimBlocks: ENV_OPTIONS.trimBlocks, lstripBlocks: ENV_OPTIONS.lstripBlocks,
-  });
+  }, roots.join('\0'));
   const realRoots = roots.map((r) => ({ root: r, real: realPath(r) })).filter((r): r is { root: string; real: string } => !!r.real);
 
   const load = (name: string, display: string, source: string) => {

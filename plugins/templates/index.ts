@@ -88,6 +88,7 @@ export default definePlugin({
         return;
       }
       const written = await renderTree(tree, getEngine, variables, { templates, output, force: ep.option<boolean>('force-render'), log: ep.log });
+      engine?.compiler.saveBundle();
       report(`rendered ${written} of ${tree.files.length} files into ${output}`);
       // PID 1 lives as long as the container: keep the compiled templates only if the command
       // line still needs them (getEngine would rebuild the engine anyway).
