@@ -74,6 +74,8 @@ export class TemplateCompiler {
 
   /** Saves the templates this start loaded as the next start's bundle, if they changed. */
   saveBundle(): void {
+    // Nothing loaded (every destination existed) says nothing about the set: keep the bundle.
+    if (this.used.size === 0) return;
     if (this.used.size === this.bundled.size && [...this.used.keys()].every((k) => this.bundled.has(k))) return;
     this.cache.set(this.bundleKey, JSON.stringify(Object.fromEntries(this.used)));
   }
