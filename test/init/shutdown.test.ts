@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, start } from '../helpers/cli';
+import { ROOT, run, start } from '../helpers/cli';
 import { stat } from '../helpers/proc';
 
 test('a child that ignores SIGTERM is SIGKILLed after --grace (exit 137)', async () => {
@@ -60,4 +60,25 @@ test('-r term:none also means no SIGTERM at exit: the rest gets SIGKILL after th
   const r = run(['-r', 'term:none', '--grace', '1', '--', 'sh', '-c', 'sleep 30 & exit 0']);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(Date.now() - t0 >= 900, 'waited for the grace period');
+});
+
+test('a stop signal while a stage is still running ends the start at once (128+N), helpers killed', async () => {
+  const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs') as typeof import('node:fs');
+  const dir = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'pid1-stuck-'));
+  try {
+    const pidFile = `${dir}/helper.pid`;
+    const plugin = `${ROOT}/test/fixtures/init/stuck-in-preconfig.cjs=${JSON.stringify({ pidFile })}`;
+    const ep = start(['--plugin', plugin, '--', 'sh', '-c', 'echo the command must not run']);
+    for (let i = 0; i < 500 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 10));
+    const helper = Number(readFileSync(pidFile, 'utf8'));
+    const t0 = Date.now();
+    process.kill(ep.child.pid!, 'SIGTERM');
+    const r = await ep.done;
+    assert.equal(r.code, 143, r.stderr);
+    assert.ok(Date.now() - t0 < 2000);
+    assert.equal(r.stdout, '');
+    assert.equal(stat(helper), undefined, 'the helper is gone');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
