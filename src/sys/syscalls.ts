@@ -38,7 +38,7 @@ const ERRNO_NAMES: Record<number, string> = {
   21: 'EISDIR (is a directory)', 22: 'EINVAL (invalid argument)', 25: 'ENOTTY (not a terminal)',
   26: 'ETXTBSY (text file busy)', 36: 'ENAMETOOLONG', 40: 'ELOOP (too many symbolic links)',
 };
-export function errnoName(errno: number): string {
+function errnoName(errno: number): string {
   return ERRNO_NAMES[errno] ?? `errno ${errno}`;
 }
 
@@ -52,7 +52,6 @@ const WNOWAIT = 0x01000000;
 const PR_SET_PDEATHSIG = 1;
 const PR_SET_CHILD_SUBREAPER = 36;
 const SIG_BLOCK = 0;
-const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
 const F_GETFD = 1;
 const F_SETFD = 2;
@@ -60,8 +59,7 @@ const F_GETFL = 3;
 const F_SETFL = 4;
 const FD_CLOEXEC = 1;
 const O_NONBLOCK = 0o4000;
-const TIOCNOTTY = 0x5422;
-export const SPAWN = { SETPGROUP: 0x02, SETSIGDEF: 0x04, SETSIGMASK: 0x08, SETSID: 0x80 } as const;
+const SPAWN = { SETPGROUP: 0x02, SETSIGDEF: 0x04, SETSIGMASK: 0x08 } as const;
 
 // Opaque C structs are handled as byte buffers sized generously: glibc's sigset_t is 128 bytes,
 // posix_spawnattr_t 336, posix_spawn_file_actions_t 80, siginfo_t 128. musl's are smaller.
@@ -74,8 +72,8 @@ const SIGINFO_PID_OFFSET = 16;
 type Fn = (...args: unknown[]) => number;
 interface Libc {
   koffi: typeof Koffi;
-  waitid: Fn; waitpid: Fn; kill: Fn; prctl: Fn; getpgrp: Fn; getsid: Fn; setpgid: Fn;
-  tcgetpgrp: Fn; tcsetpgrp: Fn; ioctl: Fn; fcntl: Fn; signal: Fn; pthread_sigmask: Fn;
+  waitid: Fn; waitpid: Fn; prctl: Fn; getpgrp: Fn;
+  tcgetpgrp: Fn; tcsetpgrp: Fn; fcntl: Fn; signal: Fn; pthread_sigmask: Fn;
   sigemptyset: Fn; sigfillset: Fn; sigaddset: Fn; execve: Fn;
   posix_spawnattr_init: Fn; posix_spawnattr_destroy: Fn; posix_spawnattr_setflags: Fn;
   posix_spawnattr_setsigmask: Fn; posix_spawnattr_setsigdefault: Fn; posix_spawnattr_setpgroup: Fn;
@@ -93,14 +91,10 @@ function lib(): Libc {
     koffi,
     waitid: f('int waitid(int idtype, int id, _Out_ uint8_t *infop, int options)'),
     waitpid: f('int waitpid(int pid, _Out_ int *status, int options)'),
-    kill: f('int kill(int pid, int sig)'),
     prctl: f('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
     getpgrp: f('int getpgrp()'),
-    getsid: f('int getsid(int pid)'),
-    setpgid: f('int setpgid(int pid, int pgid)'),
     tcgetpgrp: f('int tcgetpgrp(int fd)'),
     tcsetpgrp: f('int tcsetpgrp(int fd, int pgrp)'),
-    ioctl: f('int ioctl(int fd, unsigned long request, ...)'),
     fcntl: f('int fcntl(int fd, int cmd, ...)'),
     signal: f('void *signal(int sig, void *handler)'),
     pthread_sigmask: f('int pthread_sigmask(int how, const uint8_t *set, uint8_t *old)'),
@@ -140,7 +134,7 @@ function sigset(fill: 'empty' | 'full', ...add: number[]): Buffer {
 }
 
 /** Decodes a wait(2) status word. */
-export function decodeWaitStatus(raw: number): WaitStatus {
+function decodeWaitStatus(raw: number): WaitStatus {
   const low = raw & 0x7f;
   if (low === 0) return { code: (raw >> 8) & 0xff, signal: null };
   return { code: null, signal: low };
@@ -210,18 +204,12 @@ export function processGroup(): number {
   return lib().getpgrp();
 }
 
-export function sessionOf(pid = 0): number {
-  return lib().getsid(pid);
-}
-
 export interface SpawnRequest {
   /** Absolute path of the program (PATH lookup is the caller's business). */
   path: string;
   argv: string[];
   env: string[];
-  /** Start a new session (setsid); the child leads it and its process group. */
-  newSession?: boolean;
-  /** Put the child in a process group of its own (ignored with newSession). */
+  /** Put the child in a process group of its own. */
   newProcessGroup?: boolean;
   /** Make the child's new process group the foreground group of this terminal fd. */
   foreground?: number;
@@ -253,22 +241,21 @@ export function spawn(req: SpawnRequest): number {
   check('posix_spawn_file_actions_init', -c.posix_spawn_file_actions_init(actions));
   try {
     let flags = SPAWN.SETSIGDEF | SPAWN.SETSIGMASK;
-    if (req.newSession) flags |= SPAWN.SETSID;
-    else if (req.newProcessGroup) flags |= SPAWN.SETPGROUP;
+    if (req.newProcessGroup) flags |= SPAWN.SETPGROUP;
     c.posix_spawnattr_setflags(attr, flags);
     c.posix_spawnattr_setsigmask(attr, sigset('empty'));
-    // SIGKILL and SIGSTOP cannot be reset; glibc skips them, musl fails without this care.
-    const defaults = sigset('full');
-    c.posix_spawnattr_setsigdefault(attr, defaults);
+    // Every signal back to its default in the child (SIGKILL and SIGSTOP are skipped by libc):
+    // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal would survive the exec.
+    c.posix_spawnattr_setsigdefault(attr, sigset('full'));
     c.posix_spawnattr_setpgroup(attr, 0);
-    const inChild = req.foreground !== undefined && !req.newSession ? tcsetpgrpFileAction() : null;
+    const inChild = req.foreground !== undefined ? tcsetpgrpFileAction() : null;
     if (inChild) inChild(actions, req.foreground);
     const pid = [0];
     const rc = c.posix_spawn(pid, req.path, actions, attr, [...req.argv, null], [...req.env, null]);
     if (rc !== 0) throw new SyscallError('posix_spawn', rc);
     // Without the file action (musl), hand the terminal over from here; the child may briefly
     // run in the background first.
-    if (req.foreground !== undefined && !req.newSession && !inChild) setForegroundGroup(req.foreground, pid[0]!);
+    if (req.foreground !== undefined && !inChild) setForegroundGroup(req.foreground, pid[0]!);
     return pid[0]!;
   } finally {
     c.posix_spawn_file_actions_destroy(actions);
@@ -295,11 +282,6 @@ export function setForegroundGroup(fd: number, pgrp: number): void {
   } finally {
     c.pthread_sigmask(SIG_SETMASK, old, null);
   }
-}
-
-/** Gives up the controlling terminal (as dumb-init does before handing it to a new session). */
-export function detachTerminal(fd: number): void {
-  check('ioctl(TIOCNOTTY)', lib().ioctl(fd, TIOCNOTTY, 'int', 0));
 }
 
 // ---- exec ----------------------------------------------------------------------------------
@@ -331,9 +313,4 @@ export function exec(path: string, argv: string[], env: string[]): never {
   c.pthread_sigmask(SIG_SETMASK, sigset('empty'), null);
   c.execve(path, [...argv, null], [...env, null]);
   throw new SyscallError('execve', errno());
-}
-
-/** Unblocks a signal for this thread (used after a failed exec to restore state). */
-export function unblockSignal(signal: number): void {
-  lib().pthread_sigmask(SIG_UNBLOCK, sigset('empty', signal), null);
 }
