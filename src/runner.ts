@@ -33,13 +33,16 @@ export async function run(ep: Entrypoint): Promise<number> {
     const decision = await ep.hooks.exit.promise({ status, main, stopping: stopped.signal !== 0 });
     ep.main = undefined;
     if (decision && 'code' in decision) return decision.code;
+    // No plugin decided (the exit-status plugin always does): the child's own status.
     if (!decision) return status.code ?? 128 + (status.signal ?? 0);
   }
 }
 
 /**
- * Listens for every forwardable signal for the whole life of the entrypoint. Node needs a
- * listener for each: without one SIGTERM is ignored by a PID 1 and SIGUSR1 opens the inspector.
+ * Listens for every forwardable signal for the whole life of the entrypoint, and remembers the
+ * last stop signal (the `exit` stage is told, so that no plugin restarts what is being stopped).
+ * Node needs a listener for each: without one SIGTERM is ignored by a PID 1 and SIGUSR1 opens
+ * the inspector.
  * Before the child runs there is nobody to forward to: a stop signal then ends the entrypoint at
  * once (128 + signal) after killing any helper it started, and other signals are dropped.
  */
@@ -51,6 +54,7 @@ function listenForSignals(ep: Entrypoint): { signal: number } {
     if (profiling && num === SIG.PROF) continue;
     process.on(nodeSignalEvent(num), () => {
       if (ep.main) {
+        if (STOP_SIGNALS.has(num)) stopped.signal = num;
         const event: SignalEvent = { received: num, deliver: num };
         ep.hooks.signal.call(event);
         return;
