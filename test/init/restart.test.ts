@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, run } from '../helpers/cli';
+import { ROOT, run, start } from '../helpers/cli';
 
 test('an exit tap returning { restart: true } starts the command again', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pid1-restart-'));
@@ -17,4 +17,14 @@ test('an exit tap returning { restart: true } starts the command again', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the exit stage knows a stop signal arrived: no restart during a shutdown', async () => {
+  const plugin = join(ROOT, 'test', 'fixtures', 'init', 'restart-once.cjs');
+  const ep = start(['--plugin', plugin, '--', 'sh', '-c', 'trap "exit 75" TERM; echo ready; while :; do sleep 0.05; done']);
+  await ep.waitFor('ready');
+  process.kill(ep.child.pid!, 'SIGTERM');
+  const r = await ep.done;
+  assert.equal(r.code, 75, r.stderr);
+  assert.equal(r.stdout, 'ready\n');
 });
