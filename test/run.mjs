@@ -50,6 +50,7 @@ await build({
 });
 const files = entryPoints.map((p) => join(outDir, relative(testDir, p)).replace(/\.ts$/, '.cjs'));
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
+// A test that hangs fails after 3 minutes instead of holding CI until its own limit.
+const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...files], { stdio: 'inherit' });
 rmSync(outDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -19,7 +19,7 @@ test('an exit tap returning { restart: true } starts the command again', () => {
   }
 });
 
-test('the exit stage knows a stop signal arrived: no restart during a shutdown', async () => {
+test('the exit stage knows a stop signal arrived: no restart during a shutdown', { timeout: 15_000 }, async () => {
   const plugin = join(ROOT, 'test', 'fixtures', 'init', 'restart-once.cjs');
   const ep = start(['--plugin', plugin, '--', 'sh', '-c', 'trap "exit 75" TERM; echo ready; while :; do sleep 0.05; done']);
   await ep.waitFor('ready');
