@@ -10,6 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from './errors';
+import { checkTrusted, fsReason } from './trustedFile';
 import type { Plugin, PluginFactory } from './plugin';
 
 export function candidateNames(name: string): string[] {
@@ -68,23 +69,26 @@ export function parsePluginSpec(spec: string): { name: string; options: Record<s
 }
 
 /**
- * The entrypoint usually runs as root and a plugin is code it runs: refuse one that anybody
- * could have changed (a world-writable file, or a file in a world-writable directory without
- * the sticky bit, where anybody may replace it).
+ * The entrypoint usually runs as root and a plugin is code it runs: the same rules as for hook
+ * files (not writable by others; as root, root's and not group-writable), and not in a
+ * world-writable directory without the sticky bit, where anybody may replace it.
  */
-function checkNotWorldWritable(name: string, file: string): void {
-  for (const [path, isDir] of [[file, false], [dirname(file), true]] as const) {
-    const mode = statSync(path).mode;
-    if (mode & 0o002 && !(isDir && mode & 0o1000)) {
-      throw new UsageError(`plugin '${name}': ${path} is world-writable (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}); run chmod o-w on it`);
-    }
+function checkPluginFile(name: string, file: string): void {
+  try {
+    checkTrusted(statSync(file), { ownedByRoot: true, maxBytes: Number.MAX_SAFE_INTEGER });
+  } catch (err) {
+    throw new UsageError(`plugin '${name}': ${file} ${fsReason(err)}`);
+  }
+  const dir = statSync(dirname(file)).mode;
+  if (dir & 0o002 && !(dir & 0o1000)) {
+    throw new UsageError(`plugin '${name}': ${dirname(file)} is world-writable (mode ${(dir & 0o7777).toString(8).padStart(4, '0')}); run chmod o-w on it`);
   }
 }
 
 export function loadPlugin(spec: string): Plugin {
   const { name, options } = parsePluginSpec(spec);
   const file = resolvePlugin(name);
-  checkNotWorldWritable(name, file);
+  checkPluginFile(name, file);
   let exported: unknown;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,10 +1,11 @@
 /**
- * Reading a file that PID 1 (usually root) will act on (.env files, hook sources, secrets). The file
+ * Reading a file that PID 1 (usually root) will act on (.env files, hook sources, secrets, the
+ * config file, plugins). The file
  * is opened once and checked through that same descriptor (fstat), so it cannot be swapped
  * between the check and the read. Symlinks are followed on purpose: Kubernetes mounts
  * ConfigMaps and Secrets as symlinks into a `..data` directory.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 
 /** Why a file was refused; the caller puts it after the file's name in one error line. */
 export class UntrustedFile extends Error {}
@@ -28,19 +29,22 @@ export function readTrustedFile(path: string, policy: TrustPolicy): Buffer {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. (libuv adds O_CLOEXEC.)
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new UntrustedFile('is a directory, not a file');
-    if (!st.isFile()) throw new UntrustedFile('is not a regular file');
-    if (st.size > policy.maxBytes) throw new UntrustedFile(`is larger than ${policy.maxBytes} bytes`);
-    const uid = process.getuid?.() ?? -1;
-    if (st.mode & 0o002) throw new UntrustedFile(`is world-writable (mode ${mode(st.mode)}); run chmod o-w on it`);
-    if (uid === 0 && policy.ownedByRoot) {
-      if (st.mode & 0o020) throw new UntrustedFile(`is group-writable (mode ${mode(st.mode)}) and the entrypoint runs as root; run chmod g-w on it`);
-      if (st.uid !== 0) throw new UntrustedFile(`is owned by uid ${st.uid}, not root, and the entrypoint runs as root; run chown root on it`);
-    }
+    checkTrusted(fstatSync(fd), policy);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The checks of readTrustedFile on a stat, for files that are not read here (plugins). */
+export function checkTrusted(st: Stats, policy: TrustPolicy): void {
+  if (st.isDirectory()) throw new UntrustedFile('is a directory, not a file');
+  if (!st.isFile()) throw new UntrustedFile('is not a regular file');
+  if (st.size > policy.maxBytes) throw new UntrustedFile(`is larger than ${policy.maxBytes} bytes`);
+  if (st.mode & 0o002) throw new UntrustedFile(`is world-writable (mode ${mode(st.mode)}); run chmod o-w on it`);
+  if (process.getuid?.() === 0 && policy.ownedByRoot) {
+    if (st.mode & 0o020) throw new UntrustedFile(`is group-writable (mode ${mode(st.mode)}) and the entrypoint runs as root; run chmod g-w on it`);
+    if (st.uid !== 0) throw new UntrustedFile(`is owned by uid ${st.uid}, not root, and the entrypoint runs as root; run chown root on it`);
   }
 }
 

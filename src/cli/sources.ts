@@ -3,8 +3,8 @@
  * variables (for Kubernetes manifests) and a YAML config file. Precedence, highest first:
  * command line, environment, config file, the option's default.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors';
+import { fsReason, readTrustedFile } from '../trustedFile';
 import type { OptionSpec } from '../plugin';
 import { convert } from './parse';
 
@@ -75,17 +75,16 @@ export interface ConfigFile {
 
 /**
  * Reads the YAML config file: a mapping of option names (as on the command line, without
- * dashes) to values. `explicit` is false for the default path, which may be absent.
+ * dashes) to values. `explicit` is false for the default path, which may be absent. It can name
+ * plugins (code PID 1 runs), so it is read only if nobody else could have written it.
  */
 export function readConfigFile(path: string, explicit: boolean): ConfigFile {
   let text: string;
   try {
-    if (statSync(path).isDirectory()) throw new UsageError(`config file ${path}: is a directory, not a file`);
-    text = readFileSync(path, 'utf8');
+    text = readTrustedFile(path, { ownedByRoot: true, maxBytes: 1 << 20 }).toString('utf8');
   } catch (err) {
-    if (err instanceof UsageError) throw err;
     if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path, doc: {} };
-    throw new UsageError(`config file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new UsageError(`config file ${path}: ${fsReason(err)}`);
   }
   // An empty (or comments-only) file sets nothing; js-yaml would call it an error.
   if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) return { path, doc: {} };

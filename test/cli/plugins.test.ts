@@ -5,10 +5,10 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ROOT, run, type RunOptions } from '../helpers/cli';
+import { IS_ROOT, ROOT, run, type RunOptions } from '../helpers/cli';
 
 const PROBE = join(ROOT, 'test', 'fixtures', 'plugins', 'probe.js');
 const image = mkdtempSync(join(tmpdir(), 'pid1-plugins-'));
@@ -171,6 +171,15 @@ describe('plugins that fail: one line naming the plugin, nothing started', () =>
     pkg(image, 'pid1-plugin-open-dir');
     chmodSync(join(image, 'node_modules', 'pid1-plugin-open-dir'), 0o777);
     rejects(['--plugin', 'open-dir'], /plugin 'open-dir': \S+pid1-plugin-open-dir is world-writable \(mode 0777\)/);
+  });
+
+  test('as root, a plugin file that is not root\'s, or is group-writable, is refused (it is code PID 1 runs)', { skip: !IS_ROOT }, () => {
+    pkg(image, 'pid1-plugin-foreign');
+    chownSync(join(image, 'node_modules', 'pid1-plugin-foreign', 'main.js'), 4242, 4242);
+    rejects(['--plugin', 'foreign'], /plugin 'foreign': \S+main\.js is owned by uid 4242, not root, and the entrypoint runs as root/);
+    pkg(image, 'pid1-plugin-group');
+    chmodSync(join(image, 'node_modules', 'pid1-plugin-group', 'main.js'), 0o664);
+    rejects(['--plugin', 'group'], /plugin 'group': \S+main\.js is group-writable \(mode 0664\)/);
   });
 
   test('throws in apply: exit 2', () => {

@@ -6,7 +6,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENTRYPOINT, IS_ROOT, ROOT, hasCommand, run } from '../helpers/cli';
@@ -41,6 +41,19 @@ function rejects(args: string[], reason: RegExp, env: Record<string, string> = {
   assert.match(lines[0]!, reason);
   assert.ok(!existsSync(mark), 'the command must not start');
 }
+
+describe('a config file PID 1 would not trust', () => {
+  test('world-writable, or (as root) not root\'s: refused before anything runs', () => {
+    const open = config('grace: 1\n');
+    chmodSync(open, 0o666);
+    rejects(['--config', open], /config file \S+: is world-writable \(mode 0666\); run chmod o-w on it/);
+    if (IS_ROOT) {
+      const foreign = config('grace: 1\n');
+      chownSync(foreign, 4242, 4242);
+      rejects(['--config', foreign], /config file \S+: is owned by uid 4242, not root/);
+    }
+  });
+});
 
 describe('precedence', () => {
   test('a value: command line > environment > config file > default', () => {
