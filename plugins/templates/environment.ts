@@ -20,6 +20,7 @@ import { jinjaFilters } from './filters';
 import { jinjaGlobals } from './globals';
 import { isInside, realPath, safeRelative } from './paths';
 import { DoExtension, strictRuntime } from './strict';
+import { refuseWorldWritable } from './tree';
 
 /**
  * Jinja's defaults: no autoescape (these are config files, not HTML), no block trimming.
@@ -65,7 +66,9 @@ export function createEngine(roots: string[], cache: Cache): Engine {
         const target = realPath(path);
         if (!target) continue;
         if (!isInside(real, target)) throw new EntrypointError(`template ${path} resolves to ${target}, outside ${root}`);
-        if (!statSync(target).isFile()) continue;
+        const st = statSync(target);
+        if (!st.isFile()) continue;
+        refuseWorldWritable(path, st);
         let source: string;
         try {
           source = readFileSync(target, 'utf8');

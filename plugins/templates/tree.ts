@@ -6,6 +6,9 @@
  * leads out of the root is refused, since rendering it would copy any file PID 1 can read (say
  * /etc/shadow) into the output. Linked directories are not followed (they could loop), and
  * FIFOs, sockets and devices are skipped: reading a FIFO would block the start for ever.
+ *
+ * A world-writable template is refused: nunjucks is no sandbox (a template can reach
+ * JavaScript's Function constructor), so whoever can write a template can run code as PID 1.
  */
 import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +34,13 @@ export interface TemplateDir {
 export interface TemplateTree {
   dirs: TemplateDir[];
   files: TemplateFile[];
+}
+
+/** Templates (and include files) that anybody could have written are not run. */
+export function refuseWorldWritable(path: string, st: Stats): void {
+  if (st.mode & 0o002) {
+    throw new EntrypointError(`template ${path} is world-writable (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}): anybody could run code through it as PID 1; run chmod o-w on it`);
+  }
 }
 
 /** The tree under `root`, or undefined when `root` does not exist. */
@@ -72,6 +82,7 @@ export function walkTemplates(root: string, log: Logger): TemplateTree | undefin
         tree.dirs.push({ rel: childRel, stat: st });
         visit(childRel);
       } else if (st.isFile()) {
+        refuseWorldWritable(path, st);
         tree.files.push({ rel: childRel, path, stat: st });
       } else {
         log.warn(`template ${path} is not a regular file: skipped`);

@@ -27,16 +27,32 @@ test('files and new directories get the template modes, whatever the umask', () 
   const s = templateScratch();
   s.template('bin/run.sh', '#!/bin/sh\n', 0o755);
   s.template('secret/key', 'k\n', 0o600);
-  s.template('shared', 'x\n', 0o666);
+  s.template('shared', 'x\n', 0o664);
   chmodSync(join(s.T, 'secret'), 0o750);
   chmodSync(join(s.T, 'bin'), 0o711);
   const r = s.render();
   assert.equal(r.code, 0, r.stderr);
   assert.equal(s.mode(join(s.O, 'bin/run.sh')), 0o755);
   assert.equal(s.mode(join(s.O, 'secret/key')), 0o600);
-  assert.equal(s.mode(join(s.O, 'shared')), 0o666, 'umask 022 must not apply');
+  assert.equal(s.mode(join(s.O, 'shared')), 0o664, 'umask 022 must not apply');
   assert.equal(s.mode(join(s.O, 'secret')), 0o750);
   assert.equal(s.mode(join(s.O, 'bin')), 0o711);
+});
+
+test('a world-writable template or include is refused: nunjucks is no sandbox', () => {
+  const s = templateScratch();
+  s.template('a.conf', 'a\n', 0o666);
+  let r = s.render();
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /template \S+a\.conf is world-writable \(mode 0666\)/);
+  assert.deepEqual(listTree(s.O), []);
+  const t = templateScratch();
+  t.template('b.conf', '{% include "inc.j2" %}');
+  t.include('inc.j2', 'x\n');
+  chmodSync(join(t.J, 'inc.j2'), 0o666);
+  r = t.render();
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /template \S+inc\.j2 is world-writable/);
 });
 
 test('a missing output root is created with the templates root mode', () => {
