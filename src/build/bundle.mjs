@@ -14,18 +14,24 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const VENDORED = ['nunjucks', 'js-yaml', 'dotenv'];
+if (!existsSync(dist)) mkdirSync(dist);
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none' };
 
 /** The vendored package an import path belongs to, if any. */
 function vendorOf(path) {
   return VENDORED.find((pkg) => path === pkg || path.startsWith(`${pkg}/`));
+}
+
+// 0. A clean dist/, but for the test builds of runs in progress (dist/test-PID).
+for (const entry of readdirSync(dist, { withFileTypes: true })) {
+  if (!/^test-\d+$/.test(entry.name)) rmSync(join(dist, entry.name), { recursive: true, force: true });
 }
 
 // 1. The CLI, recording which vendored paths it imports.
@@ -73,7 +79,6 @@ for (const [pkg, paths] of used) {
 //    it (same V8 flags: V8 rejects a cache made with others).
 const bundleHash = createHash('sha256').update(readFileSync(join(dist, 'cli.cjs'))).digest('hex').slice(0, 16);
 const cacheName = `cli.${bundleHash}.cache`;
-for (const old of readdirSync(dist)) if (/^cli\.[0-9a-f]+\.cache$/.test(old)) rmSync(join(dist, old));
 await build({
   ...common,
   entryPoints: [join(root, 'src/boot.ts')],
