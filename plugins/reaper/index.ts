@@ -14,6 +14,8 @@ export const PLUGIN_NAME = 'reaper';
 
 /** How long an owned zombie may sit in front of the queue before we look past it in /proc. */
 const OWNED_ZOMBIE_PATIENCE_MS = 5;
+/** ... and after how long we stop retrying until the next SIGCHLD. */
+const OWNED_ZOMBIE_GIVE_UP_MS = 1000;
 
 /** Pids started through child_process in this process: libuv reaps those itself. */
 const owned = new Set<number>();
@@ -58,7 +60,10 @@ export class Reaper {
     }
     for (;;) {
       const pid = peekExitedChild();
-      if (pid === 0) return;
+      if (pid === 0) {
+        this.blockedSince = 0;
+        return;
+      }
       if (!owned.has(pid)) {
         this.blockedSince = 0;
         this.reapOne(pid);
@@ -82,6 +87,13 @@ export class Reaper {
     const now = Date.now();
     if (!this.blockedSince) this.blockedSince = now;
     if (now - this.blockedSince >= OWNED_ZOMBIE_PATIENCE_MS) this.reapBehindOwned();
+    if (now - this.blockedSince >= OWNED_ZOMBIE_GIVE_UP_MS) {
+      // libuv did not take its own child: stop polling (idle must stay idle) and look again at
+      // the next SIGCHLD, when the /proc scan above still reaps whatever is behind it.
+      this.ep.log.debug(`reaper: pid ${peekExitedChild()} belongs to child_process and was not reaped within ${OWNED_ZOMBIE_GIVE_UP_MS} ms`);
+      this.deferred = false;
+      return;
+    }
     const retry = () => {
       this.deferred = false;
       this.reapNow();
