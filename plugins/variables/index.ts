@@ -9,6 +9,8 @@ import { statSync, readFileSync } from 'node:fs';
 import { EntrypointError } from '../../src/errors';
 import type { Variables } from '../../src/hooks';
 import { definePlugin } from '../../src/plugin';
+import { fsReason } from '../../src/trustedFile';
+import { notAMapping, parseYamlDocuments, YamlSyntaxError } from '../../src/yaml';
 
 export const PLUGIN_NAME = 'variables';
 export const DEFAULT_VARIABLES_FILE = '/variables.yml';
@@ -30,27 +32,21 @@ export function readVariablesFile(path: string, optional: boolean): Variables {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof EntrypointError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && optional) return {};
-    throw new EntrypointError(`variables file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && optional) return {};
+    throw new EntrypointError(`variables file ${path}: ${fsReason(err)}`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const yaml: typeof import('js-yaml') = require('js-yaml');
   let docs: unknown[];
   try {
-    // loadAll: js-yaml's `load` refuses an empty (or comments-only) file, which means "no variables".
-    docs = yaml.loadAll(text, { filename: path });
+    docs = parseYamlDocuments(text, path);
   } catch (err) {
-    const e = err as { mark?: { line: number; column: number }; reason?: string; message: string };
-    const at = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : '';
-    throw new EntrypointError(`${path}${at}: ${e.reason ?? e.message.split('\n')[0]}`);
+    if (!(err instanceof YamlSyntaxError)) throw err;
+    throw new EntrypointError(`${path}${err.at}: ${err.reason}`);
   }
   if (docs.length > 1) throw new EntrypointError(`variables file ${path}: holds ${docs.length} YAML documents; expected one mapping`);
   const doc = docs[0];
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new EntrypointError(`variables file ${path}: must be a mapping of names to values, not ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`);
-  }
+  const other = notAMapping(doc);
+  if (other) throw new EntrypointError(`variables file ${path}: must be a mapping of names to values, not ${other}`);
   return doc as Variables;
 }
 

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors';
 import { fsReason, readTrustedFile } from '../trustedFile';
+import { notAMapping, parseYamlDocuments, YamlSyntaxError } from '../yaml';
 import type { OptionSpec } from '../plugin';
 import { convert } from './parse';
 
@@ -86,20 +87,17 @@ export function readConfigFile(path: string, explicit: boolean): ConfigFile {
     if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path, doc: {} };
     throw new UsageError(`config file ${path}: ${fsReason(err)}`);
   }
-  // An empty (or comments-only) file sets nothing; js-yaml would call it an error.
-  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) return { path, doc: {} };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const yaml: typeof import('js-yaml') = require('js-yaml');
-  let doc: unknown;
+  let docs: unknown[];
   try {
-    doc = yaml.load(text, { filename: path });
+    docs = parseYamlDocuments(text, path);
   } catch (err) {
-    const e = err as { mark?: { line: number; column: number }; reason?: string; message: string };
-    const at = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : '';
-    throw new UsageError(`config file ${path}${at}: ${e.reason ?? e.message.split('\n')[0]}`);
+    if (!(err instanceof YamlSyntaxError)) throw err;
+    throw new UsageError(`config file ${path}${err.at}: ${err.reason}`);
   }
+  if (docs.length > 1) throw new UsageError(`config file ${path}: holds ${docs.length} YAML documents; expected one mapping`);
+  const doc = docs[0];
   if (doc === null || doc === undefined) return { path, doc: {} };
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`config file ${path}: must be a mapping of option names to values`);
+  if (notAMapping(doc)) throw new UsageError(`config file ${path}: must be a mapping of option names to values`);
   return { path, doc: doc as Record<string, unknown> };
 }
 
