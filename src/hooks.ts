@@ -61,19 +61,19 @@ export type ExitDecision = { code: number } | { restart: true };
 export interface EntrypointHooks {
   /**
    * Produce the variables. Called with the environment as the seed; each tap returns the
-   * variables it passes on (a waterfall). Built-ins: .env files, `*_FILE` secrets, the YAML
-   * file, then user `prehook`s.
+   * variables it passes on (a waterfall). Taps that load variables use negative stages, so that
+   * code tapping at the default stage 0 sees them all.
    */
   preconfig: AsyncSeriesWaterfallHook<[Variables]>;
-  /** Write files from the variables (templates). Awaited in tap order. */
+  /** Write files from the variables. Awaited in tap order. */
   render: AsyncSeriesHook<[Variables]>;
   /** User `hook`s: run after rendering. */
   hook: AsyncSeriesHook<[Variables]>;
   /** User `posthook`s: run after every `hook`. */
   posthook: AsyncSeriesHook<[Variables]>;
   /**
-   * The last word on the command line and environment before the child starts (a waterfall):
-   * e.g. argv rendered as templates. Also called again before each restart.
+   * The last word on the command line and environment before the child starts (a waterfall).
+   * Also called again before each restart.
    */
   spawn: AsyncSeriesWaterfallHook<[Command, Variables]>;
   /**

@@ -10,7 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from './errors';
-import { checkTrusted, fsReason } from './trustedFile';
+import { checkTrusted, fsReason, modeString } from './trustedFile';
 import type { Plugin, PluginFactory } from './plugin';
 
 export function candidateNames(name: string): string[] {
@@ -81,7 +81,7 @@ function checkPluginFile(name: string, file: string): void {
   }
   const dir = statSync(dirname(file)).mode;
   if (dir & 0o002 && !(dir & 0o1000)) {
-    throw new UsageError(`plugin '${name}': ${dirname(file)} is world-writable (mode ${(dir & 0o7777).toString(8).padStart(4, '0')}); run chmod o-w on it`);
+    throw new UsageError(`plugin '${name}': ${dirname(file)} is world-writable (mode ${modeString(dir)}); run chmod o-w on it`);
   }
 }
 

@@ -16,11 +16,6 @@ export class ProcessTable {
     return new Promise((resolve) => this.waiting.set(pid, resolve));
   }
 
-  /** Whether someone is waiting for `pid`. */
-  isTracked(pid: number): boolean {
-    return this.waiting.has(pid);
-  }
-
   /** Called by the reaper for every process it reaped. */
   report(pid: number, status: WaitStatus): void {
     const resolve = this.waiting.get(pid);

@@ -14,7 +14,7 @@ export async function run(ep: Entrypoint): Promise<number> {
 
   let variables: Variables = { ...ep.env };
   if (process.env.SKIP_ENTRYPOINT) {
-    ep.log.debug('SKIP_ENTRYPOINT is set: skipping variables, templates and hooks');
+    ep.log.debug('SKIP_ENTRYPOINT is set: skipping the configuration stages (preconfig to posthook)');
   } else {
     variables = await ep.hooks.preconfig.promise(variables);
     await ep.hooks.render.promise(variables);

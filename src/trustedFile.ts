@@ -41,14 +41,15 @@ export function checkTrusted(st: Stats, policy: TrustPolicy): void {
   if (st.isDirectory()) throw new UntrustedFile('is a directory, not a file');
   if (!st.isFile()) throw new UntrustedFile('is not a regular file');
   if (st.size > policy.maxBytes) throw new UntrustedFile(`is larger than ${policy.maxBytes} bytes`);
-  if (st.mode & 0o002) throw new UntrustedFile(`is world-writable (mode ${mode(st.mode)}); run chmod o-w on it`);
+  if (st.mode & 0o002) throw new UntrustedFile(`is world-writable (mode ${modeString(st.mode)}); run chmod o-w on it`);
   if (process.getuid?.() === 0 && policy.ownedByRoot) {
-    if (st.mode & 0o020) throw new UntrustedFile(`is group-writable (mode ${mode(st.mode)}) and the entrypoint runs as root; run chmod g-w on it`);
+    if (st.mode & 0o020) throw new UntrustedFile(`is group-writable (mode ${modeString(st.mode)}) and the entrypoint runs as root; run chmod g-w on it`);
     if (st.uid !== 0) throw new UntrustedFile(`is owned by uid ${st.uid}, not root, and the entrypoint runs as root; run chown root on it`);
   }
 }
 
-function mode(m: number): string {
+/** A mode as `ls -l` users read it in messages: 0644. */
+export function modeString(m: number): string {
   return (m & 0o7777).toString(8).padStart(4, '0');
 }
 

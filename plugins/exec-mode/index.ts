@@ -8,6 +8,7 @@ import { definePlugin } from '../../src/plugin';
 import { EntrypointError } from '../../src/errors';
 import { envArray, resolveCommand } from '../../src/resolveCommand';
 import { childrenOfSelf } from '../../src/sys/proc';
+import { killEverything } from '../../src/teardown';
 import { ERRNO, SIG, SyscallError, exec, kill, setSubreaper } from '../../src/sys/syscalls';
 
 export const PLUGIN_NAME = 'exec-mode';
@@ -22,7 +23,8 @@ async function stopHelpers(ep: Entrypoint): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
     pids = childrenOfSelf();
   }
-  for (const pid of pids) kill(pid, SIG.KILL);
+  // What is left is killed and reaped here: the new image would never wait for it.
+  if (pids.length) killEverything();
 }
 
 export default definePlugin({

@@ -96,7 +96,8 @@ function unique(value: unknown, ...rest: unknown[]): unknown[] {
   });
 }
 
-function extreme(direction: 1 | -1) {
+/** Jinja's min/max filters: one iterable, with case_sensitive= and attribute=. */
+function extremeBy(direction: 1 | -1) {
   return (value: unknown, ...rest: unknown[]): unknown => {
     const a = splitArguments(rest);
     const caseSensitive = Boolean(argument(a, 0, 'case_sensitive', false));
@@ -176,8 +177,8 @@ export function jinjaFilters(builtin: (name: string) => Filter): Record<string, 
     symmetric_difference: setOperation((a, inB, b, inA) => [...a.filter((v) => !inB(v)), ...b.filter((v) => !inA(v))]),
     items,
     map,
-    min: extreme(-1),
-    max: extreme(1),
+    min: extremeBy(-1),
+    max: extremeBy(1),
     selectattr: byAttribute(true),
     rejectattr: byAttribute(false),
     default: deflt,

@@ -16,7 +16,7 @@ export class FatalTemplateError extends Error {
 }
 
 /** Python's min/max: one iterable, or several values. */
-function extreme(direction: 1 | -1, name: string) {
+function pythonExtreme(direction: 1 | -1, name: string) {
   return (...args: unknown[]): unknown => {
     const { positional } = splitArguments(args);
     const values = positional.length === 1 ? toList(positional[0]) : positional;
@@ -117,8 +117,8 @@ export function isNamespace(v: unknown): boolean {
 }
 
 export const jinjaGlobals: Record<string, (...args: any[]) => unknown> = {
-  min: extreme(-1, 'min'),
-  max: extreme(1, 'max'),
+  min: pythonExtreme(-1, 'min'),
+  max: pythonExtreme(1, 'max'),
   abs: (x: unknown) => Math.abs(Number(x)),
   all: (it: unknown) => toList(it).every(Boolean),
   any: (it: unknown) => toList(it).some(Boolean),

@@ -14,6 +14,7 @@ import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../src/log';
 import { EntrypointError } from '../../src/errors';
+import { modeString } from '../../src/trustedFile';
 import { isInside, realPath } from './paths';
 
 export interface TemplateFile {
@@ -39,7 +40,7 @@ export interface TemplateTree {
 /** Templates (and include files) that anybody could have written are not run. */
 export function refuseWorldWritable(path: string, st: Stats): void {
   if (st.mode & 0o002) {
-    throw new EntrypointError(`template ${path} is world-writable (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}): anybody could run code through it as PID 1; run chmod o-w on it`);
+    throw new EntrypointError(`template ${path} is world-writable (mode ${modeString(st.mode)}): anybody could run code through it as PID 1; run chmod o-w on it`);
   }
 }
 

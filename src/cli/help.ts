@@ -1,6 +1,5 @@
 /** The text of --help, made from the declared options so that it never goes out of date. */
 import type { OptionSpec } from '../plugin';
-import { envName } from './sources';
 
 /** Help lines stay within this many columns (descriptions wrap under themselves). */
 const LINE_WIDTH = 100;
@@ -47,7 +46,7 @@ stages run: .env files and variables, templates, hooks.
 Options:
 ${lines.join('\n')}
 
-Every option can also be set with an environment variable, e.g. ${envName(specs.find((s) => s.name === 'grace') ?? specs[0]!)}=10
+Every option can also be set with an environment variable, e.g. ENTRYPOINT_GRACE=10
 (lists comma-separated), or in the YAML config file (grace: 10). Precedence: command line,
 environment, config file. Invoked as \`tini\` or \`dumb-init\` (a symlink), the entrypoint accepts
 that tool's command line and environment variables instead.

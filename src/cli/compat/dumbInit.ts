@@ -50,7 +50,7 @@ Use --help for full usage.
  * sscanf(arg, "%d:%d") then the range checks: leading blanks and a sign are allowed, text
  * after the second number is ignored (`15:3x` is 15:3), as in dumb-init.
  */
-function parseRewrite(raw: string): Rewrite | undefined {
+function parseRewriteNumbers(raw: string): Rewrite | undefined {
   const m = /^\s*([+-]?\d+):\s*([+-]?\d+)/.exec(raw);
   if (!m) return undefined;
   const from = Number(m[1]);
@@ -91,7 +91,7 @@ export function parseDumbInit(argv: string[], env: NodeJS.ProcessEnv, pid1Versio
         values.set('no-setsid', true);
         break;
       case 'r': {
-        const rewrite = parseRewrite(item.value!);
+        const rewrite = parseRewriteNumbers(item.value!);
         if (!rewrite) return stop(1, REWRITE_USAGE);
         rewrites.push(rewrite);
         break;
