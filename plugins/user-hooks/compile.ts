@@ -29,7 +29,7 @@ export interface CompiledHook {
 
 interface CacheEntry {
   format: string;
-  /** [absolute path, sha256] of every input. */
+  /** [absolute path, content hash] of every input. */
   inputs: [string, string][];
   code: string;
   map: string;
@@ -37,11 +37,6 @@ interface CacheEntry {
 
 /** A compile error, already located: `file:line:column: text`. */
 export class HookCompileError extends Error {}
-
-/** node:crypto is loaded only when hooks exist: it costs 7-18 ms to load. */
-function sha256(data: Buffer | string): string {
-  return (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(data).digest('hex');
-}
 
 /** esbuild's version, read from its package.json: requiring esbuild itself would start it. */
 function esbuildVersion(): string {
@@ -112,7 +107,7 @@ export class HookCompiler {
     for (const input of Object.keys(built.metafile.inputs)) {
       const path = resolve(mapDir, input);
       try {
-        inputs.push([path, sha256(readFileSync(path))]);
+        inputs.push([path, cacheKey(readFileSync(path))]);
       } catch {
         // Not a file (a namespace esbuild made up): nothing to validate.
       }
@@ -141,7 +136,7 @@ export class HookCompiler {
     if (entry.format !== ENTRY_FORMAT || !Array.isArray(entry.inputs)) return undefined;
     for (const [path, hash] of entry.inputs) {
       try {
-        if (sha256(readFileSync(path)) !== hash) return undefined;
+        if (cacheKey(readFileSync(path)) !== hash) return undefined;
       } catch {
         return undefined;
       }
