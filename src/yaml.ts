@@ -14,7 +14,7 @@ export class YamlSyntaxError extends Error {
  * The documents of a YAML text. An empty or comments-only text has none (js-yaml's `load` would
  * call that an error; for our files it means "nothing set").
  */
-export function parseYamlDocuments(text: string, filename: string): unknown[] {
+function parseYamlDocuments(text: string, filename: string): unknown[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yaml: typeof import('js-yaml') = require('js-yaml');
   try {
@@ -25,8 +25,18 @@ export function parseYamlDocuments(text: string, filename: string): unknown[] {
   }
 }
 
-/** How a document that should be a mapping was something else, for an error line. */
-export function notAMapping(doc: unknown): string | undefined {
-  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) return undefined;
-  return Array.isArray(doc) ? 'a list' : `a ${doc === null ? 'null' : typeof doc}`;
+/** A file that parses but is not one mapping; the message follows the file's name. */
+export class YamlShapeError extends Error {}
+
+/**
+ * The one mapping a YAML file holds (`{}` when it is empty). Throws YamlSyntaxError, or
+ * YamlShapeError saying what it holds instead (`what` names what the mapping should map).
+ */
+export function parseYamlMapping(text: string, filename: string, what: string): Record<string, unknown> {
+  const docs = parseYamlDocuments(text, filename);
+  if (docs.length > 1) throw new YamlShapeError(`holds ${docs.length} YAML documents; expected one mapping`);
+  const doc = docs[0];
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc === 'object' && !Array.isArray(doc)) return doc as Record<string, unknown>;
+  throw new YamlShapeError(`must be a mapping of ${what}, not ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`);
 }

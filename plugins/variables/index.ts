@@ -10,7 +10,7 @@ import { EntrypointError } from '../../src/errors';
 import type { Variables } from '../../src/hooks';
 import { definePlugin } from '../../src/plugin';
 import { fsReason } from '../../src/trustedFile';
-import { notAMapping, parseYamlDocuments, YamlSyntaxError } from '../../src/yaml';
+import { parseYamlMapping, YamlShapeError, YamlSyntaxError } from '../../src/yaml';
 
 export const PLUGIN_NAME = 'variables';
 export const DEFAULT_VARIABLES_FILE = '/variables.yml';
@@ -35,19 +35,13 @@ export function readVariablesFile(path: string, optional: boolean): Variables {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && optional) return {};
     throw new EntrypointError(`variables file ${path}: ${fsReason(err)}`);
   }
-  let docs: unknown[];
   try {
-    docs = parseYamlDocuments(text, path);
+    return parseYamlMapping(text, path, 'names to values');
   } catch (err) {
-    if (!(err instanceof YamlSyntaxError)) throw err;
-    throw new EntrypointError(`${path}${err.at}: ${err.reason}`);
+    if (err instanceof YamlSyntaxError) throw new EntrypointError(`${path}${err.at}: ${err.reason}`);
+    if (err instanceof YamlShapeError) throw new EntrypointError(`variables file ${path}: ${err.message}`);
+    throw err;
   }
-  if (docs.length > 1) throw new EntrypointError(`variables file ${path}: holds ${docs.length} YAML documents; expected one mapping`);
-  const doc = docs[0];
-  if (doc === null || doc === undefined) return {};
-  const other = notAMapping(doc);
-  if (other) throw new EntrypointError(`variables file ${path}: must be a mapping of names to values, not ${other}`);
-  return doc as Variables;
 }
 
 export default definePlugin({

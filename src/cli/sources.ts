@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors';
 import { fsReason, readTrustedFile } from '../trustedFile';
-import { notAMapping, parseYamlDocuments, YamlSyntaxError } from '../yaml';
+import { parseYamlMapping, YamlShapeError, YamlSyntaxError } from '../yaml';
 import type { OptionSpec } from '../plugin';
 import { convert } from './parse';
 
@@ -87,18 +87,13 @@ export function readConfigFile(path: string, explicit: boolean): ConfigFile {
     if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path, doc: {} };
     throw new UsageError(`config file ${path}: ${fsReason(err)}`);
   }
-  let docs: unknown[];
   try {
-    docs = parseYamlDocuments(text, path);
+    return { path, doc: parseYamlMapping(text, path, 'option names to values') };
   } catch (err) {
-    if (!(err instanceof YamlSyntaxError)) throw err;
-    throw new UsageError(`config file ${path}${err.at}: ${err.reason}`);
+    if (err instanceof YamlSyntaxError) throw new UsageError(`config file ${path}${err.at}: ${err.reason}`);
+    if (err instanceof YamlShapeError) throw new UsageError(`config file ${path}: ${err.message}`);
+    throw err;
   }
-  if (docs.length > 1) throw new UsageError(`config file ${path}: holds ${docs.length} YAML documents; expected one mapping`);
-  const doc = docs[0];
-  if (doc === null || doc === undefined) return { path, doc: {} };
-  if (notAMapping(doc)) throw new UsageError(`config file ${path}: must be a mapping of option names to values`);
-  return { path, doc: doc as Record<string, unknown> };
 }
 
 /**
